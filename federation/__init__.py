@@ -1,0 +1,1 @@
+"""Everything between the neighbourhood nodes and the city hub."""

@@ -1,0 +1,60 @@
+"""CBS area codes (spec section 2): municipality GM, district (wijk) WK, neighbourhood (buurt) BU."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class AreaLevel(StrEnum):
+    MUNICIPALITY = "municipality"
+    WIJK = "wijk"
+    BUURT = "buurt"
+
+
+MUNICIPALITY_PATTERN = re.compile(r"^GM\d{4}$")
+WIJK_PATTERN = re.compile(r"^WK\d{4}[0-9A-Z]{2}$")
+BUURT_PATTERN = re.compile(r"^BU\d{4}[0-9A-Z]{4}$")
+
+
+def area_level(code: str) -> AreaLevel | None:
+    """The level of a well-formed code, or None."""
+    if not isinstance(code, str):
+        return None
+    if MUNICIPALITY_PATTERN.match(code):
+        return AreaLevel.MUNICIPALITY
+    if WIJK_PATTERN.match(code):
+        return AreaLevel.WIJK
+    if BUURT_PATTERN.match(code):
+        return AreaLevel.BUURT
+    return None
+
+
+def is_area_code(code: str) -> bool:
+    return area_level(code) is not None
+
+
+def municipality_of(code: str) -> str:
+    """`BU03440301` -> `GM0344`."""
+    if area_level(code) is None:
+        raise ValueError(f"{code!r} is not a CBS area code")
+    return "GM" + code[2:6]
+
+
+def wijk_of(code: str) -> str:
+    """The wijk a buurt (or a wijk itself) lies in."""
+    level = area_level(code)
+    if level not in (AreaLevel.WIJK, AreaLevel.BUURT):
+        raise ValueError(f"{code!r} is not a wijk or buurt code")
+    return "WK" + code[2:8]
+
+
+def contains(outer: str, inner: str) -> bool:
+    """True if area `inner` lies in (or is) area `outer`, by the codes' digits."""
+    outer_level, inner_level = area_level(outer), area_level(inner)
+    if outer_level is None or inner_level is None:
+        return False
+    order = [AreaLevel.MUNICIPALITY, AreaLevel.WIJK, AreaLevel.BUURT]
+    if order.index(inner_level) < order.index(outer_level):
+        return False
+    return inner[2:].startswith(outer[2:])

@@ -1,0 +1,1 @@
+"""The neighbourhood node: the cooperative's own Flask app."""

@@ -1,0 +1,1 @@
+"""Activities (ontmoeting): meetings, club evenings, repair cafés."""

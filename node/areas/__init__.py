@@ -1,0 +1,1 @@
+"""The node's own areas: its wijk and the buurten in it (from the instance configuration)."""

@@ -1,0 +1,1 @@
+"""The audit log: who viewed or changed personal data, and when."""

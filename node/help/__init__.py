@@ -1,0 +1,1 @@
+"""Help requests (hulpvragen) and help offers (hulpaanbod)."""

@@ -1,0 +1,1 @@
+"""Brokering: matches between requests and volunteers, and ranked suggestions."""

@@ -1,0 +1,1 @@
+"""Members: residents and organisations, roles, skills, availability and consent."""

@@ -1,0 +1,1 @@
+"""The needs analysis: per category and buurt, demand against supply."""

@@ -1,0 +1,1 @@
+"""Work: hours logged (inzet) and the wijkbedrijf's assignments from partners."""

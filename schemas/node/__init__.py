@@ -1,0 +1,1 @@
+"""Schemas of the node's REST API (`/api/v1`)."""

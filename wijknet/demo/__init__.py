@@ -1,0 +1,1 @@
+"""`wijknet demo`: example cooperatives on this machine."""

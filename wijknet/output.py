@@ -1,0 +1,28 @@
+"""How commands talk: text for people on stderr-free stdout, then one line of JSON last."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import click
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def say(message: str) -> None:
+    """A line for people."""
+    click.echo(message)
+
+
+def result(data: dict[str, Any]) -> None:
+    """The machine-readable result: one line of JSON, printed last."""
+    click.echo(json.dumps(data, default=_default, ensure_ascii=False, separators=(",", ":")))

@@ -1,0 +1,1 @@
+"""Web plumbing shared by the node and the hub: configuration, database, errors, security."""

@@ -1,0 +1,22 @@
+"""URL converters shared by the node and the hub."""
+
+from __future__ import annotations
+
+from werkzeug.routing import BaseConverter, ValidationError
+
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(BaseConverter):
+    """`<id:member_id>`: a database id; anything else (or too large) is a 404, not a 500."""
+
+    regex = r"[1-9][0-9]{0,9}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            raise ValidationError()
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(value)
