@@ -51,8 +51,11 @@ def init_instance(
 
     app = create_app(instance, {"scheduler": False})
     with app.app_context():
-        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
-        revision = current_revision()
+        try:
+            flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+            revision = current_revision()
+        finally:
+            db.engine.dispose()
     return {"instance": str(instance), "created": created, "schema_revision": revision}
 
 

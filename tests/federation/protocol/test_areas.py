@@ -1,0 +1,42 @@
+"""CBS area codes: levels and containment by their digits (spec section 1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from federation.protocol.areas import AreaLevel, area_level, contains, municipality_of, wijk_of
+
+
+@pytest.mark.parametrize(
+    ("code", "level"),
+    [
+        ("GM0344", AreaLevel.MUNICIPALITY),
+        ("WK034402", AreaLevel.WIJK),
+        ("BU03440201", AreaLevel.BUURT),
+        ("WK03630A", AreaLevel.WIJK),
+        ("gm0344", None),
+        ("GM344", None),
+        ("BU0344020", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_levels(code: str, level: AreaLevel | None) -> None:
+    assert area_level(code) == level
+
+
+def test_containment_follows_the_digits() -> None:
+    assert contains("GM0344", "WK034402")
+    assert contains("GM0344", "BU03440201")
+    assert contains("WK034402", "BU03440201")
+    assert contains("WK034402", "WK034402")
+    assert not contains("WK034402", "BU03440301")
+    assert not contains("BU03440201", "WK034402")
+    assert not contains("GM0344", "nonsense")
+
+
+def test_parents() -> None:
+    assert municipality_of("BU03440301") == "GM0344"
+    assert wijk_of("BU03440301") == "WK034403"
+    with pytest.raises(ValueError):
+        wijk_of("GM0344")
