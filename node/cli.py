@@ -58,7 +58,7 @@ def load_app(instance: Path) -> Flask:
 
 @contextmanager
 def transaction(app: Flask) -> Iterator[None]:
-    """One command, one transaction."""
+    """One command, one transaction; the connections are closed afterwards."""
     with app.app_context():
         try:
             yield
@@ -66,6 +66,9 @@ def transaction(app: Flask) -> Iterator[None]:
         except BaseException:
             db.session.rollback()
             raise
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 def parse_buurt(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -22,8 +23,8 @@ def _postgres_required() -> bool:
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """A PostgreSQL database of this test session's own; dropped at the end.
+def postgres_admin() -> Iterator[Engine]:
+    """A connection to the PostgreSQL server that creates and drops the tests' databases.
 
     On a machine without PostgreSQL the tests that need it are skipped (CI
     sets WIJKNET_TEST_REQUIRE_POSTGRES so that there they fail instead).
@@ -41,15 +42,35 @@ def postgres_server() -> Iterator[str]:
         if _postgres_required():
             pytest.fail(message)
         pytest.skip(message)
+    yield admin
+    admin.dispose()
+
+
+@contextmanager
+def _database(admin: Engine) -> Iterator[str]:
+    """A new, empty database on the server, dropped afterwards; yields its URL."""
     name = f"wijknet_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield base.set(database=name).render_as_string(hide_password=False)
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(postgres_admin: Engine) -> Iterator[str]:
+    """A PostgreSQL database shared by this test session's app tests (emptied after each test)."""
+    with _database(postgres_admin) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_postgres_database(postgres_admin: Engine) -> Iterator[str]:
+    """A PostgreSQL database of this test's own, for tests that build the schema themselves (migrations)."""
+    with _database(postgres_admin) as url:
+        yield url
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -28,11 +28,11 @@ def last_json(result: Result) -> dict[str, Any]:
 
 
 @pytest.fixture
-def instance(tmp_path: Path, database_url: str) -> Path:
+def instance(tmp_path: Path, empty_database_url: str) -> Path:
     folder = tmp_path / "node"
     result = run(
         "node", "init", "--instance", str(folder), "--name", "Buurtcoöperatie Test",
-        "--database-url", database_url, "--municipality", "GM0344", "--wijk", "WK034402",
+        "--database-url", empty_database_url, "--municipality", "GM0344", "--wijk", "WK034402",
         "--buurt", "BU03440201=Buurt A (voorbeeld)",
     )  # fmt: skip
     assert result.exit_code == 0, result.output

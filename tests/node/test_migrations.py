@@ -15,9 +15,9 @@ from tests.node.conftest import TEST_AREAS, TEST_SETTINGS
 from wijknet.web.config import write_instance_file
 
 
-def test_migrations_match_the_models(tmp_path: Path, database_url: str) -> None:
+def test_migrations_match_the_models(tmp_path: Path, empty_database_url: str) -> None:
     write_instance_file(tmp_path / "node.toml", TEST_AREAS)
-    app = create_app(tmp_path, {**TEST_SETTINGS, "database_url": database_url})
+    app = create_app(tmp_path, {**TEST_SETTINGS, "database_url": empty_database_url})
     with app.app_context():
         try:
             flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
