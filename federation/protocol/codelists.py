@@ -58,6 +58,11 @@ class Metric:
     label_nl: str
     label_en: str
     whole: bool = True  # a count; False for hours, euros and the median
+    # A sum or statistic published only when the persons (or requests) behind
+    # it number at least min_count; `guard` names the published person metric
+    # that counts them, where the code list has one (the hub checks against it).
+    guarded: bool = False
+    guard: str | None = None
 
     def label(self, language: str) -> str:
         return self.label_nl if language == "nl" else self.label_en
@@ -79,11 +84,24 @@ METRICS: tuple[Metric, ...] = (
         "Mediaan dagen tot koppeling",
         "Median days to match",
         whole=False,
+        guarded=True,
+        guard="requests_matched",
     ),
     Metric("offers_active", MetricKind.STOCK, True, True, "Actief hulpaanbod", "Active help offers"),
     Metric("volunteers_active", MetricKind.DISTINCT, True, True, "Actieve vrijwilligers", "Active volunteers"),
-    Metric("volunteer_hours", MetricKind.FLOW, False, True, "Vrijwillige uren", "Volunteer hours", whole=False),
-    Metric("paid_hours", MetricKind.FLOW, False, True, "Betaalde uren", "Paid hours", whole=False),
+    Metric(
+        "volunteer_hours",
+        MetricKind.FLOW,
+        False,
+        True,
+        "Vrijwillige uren",
+        "Volunteer hours",
+        whole=False,
+        guarded=True,
+        guard="volunteers_active",
+    ),
+    # Guarded by the persons who logged paid hours, a count the node keeps to itself.
+    Metric("paid_hours", MetricKind.FLOW, False, True, "Betaalde uren", "Paid hours", whole=False, guarded=True),
     Metric("assignments_active", MetricKind.STOCK, False, True, "Lopende opdrachten", "Active assignments"),
     Metric(
         "assignment_revenue_eur",

@@ -1,0 +1,78 @@
+"""Strict encodings of the protocol (spec section 2): base64url without padding, and JSON.
+
+Strictness is a security property here. A lenient base64 decoder accepts
+several spellings of the same bytes, so one signed report could arrive as
+two different byte strings; a lenient JSON parser accepts duplicate members,
+and two parsers may then read two different values from one signed payload.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from typing import Any
+
+_B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
+
+
+class EncodingError(ValueError):
+    """Bytes that are not what the protocol says they must be."""
+
+
+def b64url_encode(data: bytes) -> str:
+    """RFC 4648 section 5, without padding."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    """Decode unpadded base64url; anything else (padding, other characters, stray bits) is refused."""
+    if not isinstance(text, str) or not _B64URL.match(text) or len(text) % 4 == 1:
+        raise EncodingError("not unpadded base64url")
+    try:
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise EncodingError("not unpadded base64url") from None
+    if b64url_encode(data) != text:  # non-zero trailing bits: a second spelling of the same bytes
+        raise EncodingError("not the canonical base64url of its bytes")
+    return data
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise EncodingError(f"duplicate member {key!r}")
+        result[key] = value
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise EncodingError(f"{name} is not JSON")
+
+
+def json_loads(data: bytes | str) -> Any:
+    """Parse JSON (RFC 8259, UTF-8) strictly: no duplicate members, no NaN or Infinity."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    except UnicodeDecodeError:
+        raise EncodingError("not UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise EncodingError(f"not JSON: {exc.msg}") from None
+    except RecursionError:
+        raise EncodingError("nested too deeply") from None
+
+
+def json_object(data: bytes | str) -> dict[str, Any]:
+    """Parse bytes that must hold one JSON object."""
+    value = json_loads(data)
+    if not isinstance(value, dict):
+        raise EncodingError("not a JSON object")
+    return value
+
+
+def json_dumps(value: Any) -> bytes:
+    """Compact UTF-8 JSON, the bytes a node signs (no canonicalisation needed: the bytes are kept)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
