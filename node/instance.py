@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 from typing import Any
-
-import flask_migrate
-from alembic.migration import MigrationContext
 
 from node.app import MIGRATIONS_DIR, create_app
 from node.config import CONFIG_FILENAME
 from node.extensions import db
-from wijknet.web.config import read_instance_file, write_instance_file
+from wijknet.web.instance import upgrade_database, write_configuration
 
 
 def init_instance(
@@ -30,36 +25,14 @@ def init_instance(
 
     Run again, it keeps the secret and every setting not given, and only upgrades.
     """
-    instance.mkdir(parents=True, exist_ok=True)
-    os.chmod(instance, 0o700)  # it holds the secret key, the database and, later, the private key
-    config_path = instance / CONFIG_FILENAME
-    config = read_instance_file(config_path)
-    created = not config
-    config.setdefault("secret_key", secrets.token_urlsafe(48))
-    for key, value in (
-        ("name", name),
-        ("database_url", database_url),
-        ("municipality", municipality),
-        ("wijk", wijk),
-    ):
-        if value is not None:
-            config[key] = value
-    if buurten:
-        config["buurten"] = dict(sorted(buurten.items()))
-    config.update(extra or {})
-    write_instance_file(config_path, config)
-
-    app = create_app(instance, {"scheduler": False})
-    with app.app_context():
-        try:
-            flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
-            revision = current_revision()
-        finally:
-            db.engine.dispose()
+    updates = {
+        "name": name,
+        "database_url": database_url,
+        "municipality": municipality,
+        "wijk": wijk,
+        "buurten": dict(sorted(buurten.items())) if buurten else None,
+        **(extra or {}),
+    }
+    _, created = write_configuration(instance, CONFIG_FILENAME, updates)
+    revision = upgrade_database(create_app(instance, {"scheduler": False}), db, MIGRATIONS_DIR)
     return {"instance": str(instance), "created": created, "schema_revision": revision}
-
-
-def current_revision() -> str | None:
-    """The schema revision of the app's database (inside an app context)."""
-    with db.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()

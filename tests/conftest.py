@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -66,11 +67,33 @@ def postgres_server(postgres_admin: Engine) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def hub_postgres_server(postgres_admin: Engine) -> Iterator[str]:
+    """The hub tests' own shared database: the hub's tables never meet the node's."""
+    with _database(postgres_admin) as url:
+        yield url
+
+
 @pytest.fixture
 def fresh_postgres_database(postgres_admin: Engine) -> Iterator[str]:
     """A PostgreSQL database of this test's own, for tests that build the schema themselves (migrations)."""
     with _database(postgres_admin) as url:
         yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'node.sqlite3'}"
+    return request.getfixturevalue("postgres_server")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database with no tables at all, for tests that run the migrations themselves."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    return request.getfixturevalue("fresh_postgres_database")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

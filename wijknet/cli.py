@@ -10,8 +10,10 @@ import sys
 
 import click
 
+from federation.hub.cli import hub_group
 from node.cli import node_group
 from wijknet import __version__
+from wijknet.demo.command import demo_command
 
 
 @click.group()
@@ -21,6 +23,8 @@ def main() -> None:
 
 
 main.add_command(node_group)
+main.add_command(demo_command)
+main.add_command(hub_group)
 
 
 if __name__ == "__main__":

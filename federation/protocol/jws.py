@@ -19,6 +19,7 @@ from typing import Any
 
 from federation.protocol.encoding import EncodingError, b64url_decode, b64url_encode, json_dumps, json_object
 from federation.protocol.keys import ED25519_SIGNATURE_BYTES, PublicKey, SigningKey
+from federation.protocol.problems import ProtocolError
 
 ALG = "Ed25519"  # RFC 9864, fully specified
 LEGACY_ALG = "EdDSA"  # RFC 8037; a receiver MAY accept it for an Ed25519 key
@@ -31,13 +32,8 @@ COMPACT_MEDIA_TYPE = "application/jose"
 GENERAL_MEDIA_TYPE = "application/jose+json"
 
 
-class JwsError(Exception):
+class JwsError(ProtocolError):
     """A JWS the protocol refuses; `code` is the problem code of spec section 3."""
-
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(f"{code}: {detail}")
-        self.code = code
-        self.detail = detail
 
 
 @dataclass(frozen=True)

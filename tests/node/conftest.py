@@ -32,21 +32,6 @@ TEST_SETTINGS = {
 }
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'node.sqlite3'}"
-    return request.getfixturevalue("postgres_server")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A database with no tables at all, for tests that run the migrations themselves."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-    return request.getfixturevalue("fresh_postgres_database")
-
-
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
     instance = tmp_path / "instance"

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Engine, MetaData, event
+from sqlalchemy import BigInteger, DateTime, Engine, Enum, MetaData, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -121,3 +122,15 @@ class ScaledDecimal(TypeDecorator[Decimal]):
         if value is None:
             return None
         return (Decimal(int(value)) / self.factor).quantize(Decimal(1).scaleb(-self.places))
+
+
+def enum_column(enum_class: type[StrEnum]) -> Any:
+    """A string column holding one of the enum's values (no native DB enum: easy to extend)."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=False,
+        length=24,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )

@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, Response, json, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from federation.protocol.problems import ProtocolError
 from wijknet import errors
 
 log = logging.getLogger(__name__)
@@ -167,8 +168,15 @@ def install_error_handlers(
             return response
         return render_page(response.status_code, json.loads(response.data)["title"], exc.detail)
 
+    @app.errorhandler(ProtocolError)
+    def on_protocol_error(exc: ProtocolError) -> Response:
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return problem_response(exc.status, exc.code, exc.title, exc.detail, field_errors=exc.errors, headers=headers)
+
     @app.errorhandler(HTTPException)
     def on_http_error(exc: HTTPException) -> Response:
+        if exc.response is not None:  # a library built its own answer (the hub's rate limit: a problem document)
+            return exc.response
         if is_api_request():
             return http_problem(exc)
         return render_page(exc.code or 500, exc.name, exc.description)

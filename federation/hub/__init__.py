@@ -1,0 +1,1 @@
+"""The city hub: registry of nodes, intake of their signed figures, tenders, and (later) dashboards."""

@@ -1,0 +1,79 @@
+"""The hub's application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+
+from federation.hub import models  # noqa: F401  (registers every table)
+from federation.hub.config import CONFIG_FILENAME, SIGNING_KEY_FILENAME, HubSettings
+from federation.hub.extensions import db, migrate
+from federation.hub.signing import HubSigner
+from federation.protocol.keys import SigningKey, load_signing_key
+from federation.protocol.messages import MAX_BODY_BYTES
+from wijknet.web.config import load_settings
+from wijknet.web.database import engine_options, install_sqlite_pragmas
+from wijknet.web.problems import install_error_handlers
+from wijknet.web.security import configure_cookies, install_security_headers
+from wijknet.web.ui import register_shared_ui
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def default_instance_path() -> Path:
+    return Path(os.environ.get("WIJKNET_INSTANCE", "instance")).resolve()
+
+
+def create_app(
+    instance_path: str | Path | None = None,
+    test_config: Mapping[str, Any] | None = None,
+    *,
+    signing_key: SigningKey | None = None,
+) -> Flask:
+    """Build a hub app for one instance folder; `test_config` overrides every other layer.
+
+    The hub's signing key is read from the instance folder (`hub_key.pem`,
+    refused when others can read it) unless one is given, as tests do.
+    """
+    instance = Path(instance_path).resolve() if instance_path else default_instance_path()
+    app = Flask("hub", instance_path=str(instance), root_path=str(Path(__file__).parent))
+    settings = load_settings(HubSettings, instance, CONFIG_FILENAME, test_config)
+    settings.validate()
+    database_url = settings.database_url_for(instance)
+
+    app.config.update(
+        SECRET_KEY=settings.secret_key or "testing-only-secret",
+        TESTING=settings.testing,
+        SQLALCHEMY_DATABASE_URI=database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options(database_url),
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,  # 413 too_large above 1 MiB (spec section 3)
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["wijknet.settings"] = settings
+    key = signing_key or load_signing_key(instance / SIGNING_KEY_FILENAME)
+    app.extensions["wijknet.hub_signer"] = HubSigner(settings.hub_id, key)
+
+    db.init_app(app)
+    with app.app_context():
+        install_sqlite_pragmas(db.engine)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    configure_cookies(app, secure=settings.secure_cookies)
+    install_security_headers(app, hsts=settings.secure_cookies)
+    install_error_handlers(app, is_api_request=is_api_request)
+    register_shared_ui(app)
+
+    from federation.hub.intake.views import federation, install_rate_limit
+
+    app.register_blueprint(federation)
+    install_rate_limit(app, settings.rate_limit_per_minute)
+    logging.getLogger("hub").setLevel(logging.INFO)
+    return app
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(("/api/", "/.well-known/"))

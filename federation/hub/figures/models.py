@@ -1,0 +1,67 @@
+"""Every accepted report verbatim, the head revision per node and month, and the current figures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from federation.hub.extensions import db
+from wijknet.web.database import utcnow
+
+
+class Report(db.Model):
+    """One accepted report: the JWS as received (verifiable years later) and its receipt."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[str] = mapped_column(String(36), unique=True)
+    node_id: Mapped[str] = mapped_column(ForeignKey("nodes.node_id"))
+    period: Mapped[str] = mapped_column(String(7))
+    revision: Mapped[int]
+    complete: Mapped[bool]
+    issued_at: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    min_count: Mapped[int]
+    figure_count: Mapped[int]
+    kid: Mapped[str] = mapped_column(String(64))
+    jws: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(60))
+    receipt: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("node_id", "period", "revision", name="uq_reports_node_period_revision"),
+        Index("ix_reports_period_node", "period", "node_id"),
+    )
+
+
+class ReportHead(db.Model):
+    """The revision that counts for one node and month: the highest one received."""
+
+    __tablename__ = "report_heads"
+
+    node_id: Mapped[str] = mapped_column(ForeignKey("nodes.node_id"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    report_pk: Mapped[int] = mapped_column(ForeignKey("reports.id"))
+    revision: Mapped[int]
+    # The report whose figures are in `figures`; behind `report_pk` until the projection catches up.
+    projected_pk: Mapped[int | None]
+
+
+class Figure(db.Model):
+    """One current figure: the head revision's value for a node, month, area, category and metric."""
+
+    __tablename__ = "figures"
+
+    node_id: Mapped[str] = mapped_column(ForeignKey("nodes.node_id"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    area: Mapped[str] = mapped_column(String(10), primary_key=True)
+    category: Mapped[str] = mapped_column(String(24), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[float | None]  # None when suppressed
+    suppressed: Mapped[bool]
+    revision: Mapped[int]
+
+    __table_args__ = (Index("ix_figures_period_metric", "period", "metric", "category", "area"),)

@@ -1,0 +1,1 @@
+"""The registry: invitations, nodes, their areas and keys, suspension and revocation."""
