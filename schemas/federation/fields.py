@@ -13,6 +13,8 @@ from marshmallow import ValidationError, fields
 
 from federation.protocol.areas import is_area_code
 from federation.protocol.codelists import ALL_CATEGORIES, CATEGORY_CODES, METRIC_BY_CODE
+from federation.protocol.encoding import EncodingError, b64url_decode
+from federation.protocol.keys import KeyFormatError, PublicKey
 from federation.protocol.messages import (
     MAX_FIGURES,
     NODE_ID_PATTERN,
@@ -110,6 +112,17 @@ class Uuid(Pattern):
 class NodeId(Pattern):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(NODE_ID_PATTERN, "a node id (lower-case letters, digits and '-', 2 to 63 long)", **kwargs)
+
+
+class PublicKeyX(fields.String):
+    """The `x` of an Ed25519 JWK: the canonical base64url of 32 bytes."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        try:
+            PublicKey.from_raw(b64url_decode(value))
+        except (EncodingError, KeyFormatError):
+            raise ValidationError("Not the base64url of a 32-byte Ed25519 public key.") from None
+        return value
 
 
 class AreaCode(fields.String):

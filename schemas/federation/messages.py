@@ -30,6 +30,7 @@ from schemas.federation.fields import (
     FigureValue,
     NodeId,
     Period,
+    PublicKeyX,
     StrictBoolean,
     StrictInteger,
     Timestamp,
@@ -49,7 +50,7 @@ class PublicJwkSchema(Schema):
 
     kty = Constant("OKP")
     crv = Constant("Ed25519")
-    x = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{43}$", error="Not a 32-byte key."))
+    x = PublicKeyX(required=True)
 
 
 class EnrollmentSchema(Schema):
