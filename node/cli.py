@@ -16,6 +16,7 @@ from flask import Flask
 from node.accounts.actor import Actor
 from node.accounts.services import create_token, create_user
 from node.app import create_app
+from node.backup import backup_node, restore_node
 from node.config import CONFIG_FILENAME
 from node.extensions import db
 from node.instance import init_instance
@@ -25,6 +26,7 @@ from node.privacy.services import apply_retention
 from schemas.node.codes import Role
 from wijknet.errors import DomainError
 from wijknet.output import result, say
+from wijknet.web.backup import BackupError
 from wijknet.web.config import ConfigError
 from wijknet.web.server import serve
 
@@ -194,3 +196,61 @@ def retention_command(instance: Path) -> None:
             "time_logs_cleared": outcome.time_logs_cleared,
         }
     )
+
+
+def backup_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Show a refused backup or restore, or a bad archive, as one line, not a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+@node_group.command("backup")
+@instance_option
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The archive to write; by default DIR/backups/wijknet-node-<UTC time>.zip.",
+)
+@click.option(
+    "--keep",
+    type=click.IntRange(min=1),
+    help="Afterwards delete all but the newest N timestamped archives in the archive's folder.",
+)
+@friendly_errors
+@backup_errors
+def backup_command(instance: Path, output: Path | None, keep: int | None) -> None:
+    """Write one archive of the database (one consistent snapshot, safe while the node runs) and instance files."""
+    summary = backup_node(load_app(instance), output, keep)
+    rows = sum(summary["tables"].values())
+    say(f"Backup written to {summary['backup']} ({rows} rows, {summary['bytes']} bytes).")
+    say("It holds personal data and the node's secret key: keep it as safe as the node itself.")
+    if summary.get("pruned"):
+        say(f"Deleted {len(summary['pruned'])} older backups.")
+    result(summary)
+
+
+@node_group.command("restore")
+@instance_option
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An archive made by `wijknet node backup`.",
+)
+@click.option("--force", is_flag=True, help="Replace the data of a database that already holds some.")
+@friendly_errors
+@backup_errors
+def restore_command(instance: Path, source: Path, force: bool) -> None:
+    """Restore the node from an archive, verified first; a database the target already configures is kept."""
+    summary = restore_node(instance, source, force=force)
+    rows = sum(summary["tables"].values())
+    say(f"Restored {rows} rows and {len(summary['files'])} files from {source} into {summary['instance']}.")
+    result(summary)
