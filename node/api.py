@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 from flask_smorest import Api, Blueprint
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from schemas.common import ProblemOut
 from wijknet.web.apidocs import register_api_docs
+from wijknet.web.problems import PROBLEM_MEDIA_TYPE
 
 API_VERSION = "1.0.0"
 API_PREFIX = "/api/v1"
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class NodeApi(Api):
@@ -25,6 +28,14 @@ class NodeApi(Api):
     def _register_error_handlers(self) -> None:
         # One error handler for the whole app: wijknet.web.problems.
         pass
+
+    def _register_responses(self) -> None:
+        """flask-smorest's error responses, declared as the problem documents they are."""
+        super()._register_responses()
+        for response in self.spec.components.responses_lazy.values():
+            content = response.get("content", {})
+            if "application/json" in content:
+                content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
 
 
 api = NodeApi()
@@ -57,6 +68,21 @@ def configure_api(app: Flask) -> None:
         "PROBLEM", {"description": "Problem document", "content": {"application/problem+json": {"schema": ProblemOut}}}
     )
     register_api_docs(app, API_PREFIX, title="wijknet node API")
+
+    @app.before_request
+    def check_json_body() -> None:
+        if not request.path.startswith(API_PREFIX) or request.method not in BODY_METHODS:
+            return
+        if not request.content_length:
+            return
+        # webargs would read a body of another type as no body at all, and a
+        # form posted to a PATCH endpoint would then succeed as an empty change.
+        if not request.is_json:
+            raise UnsupportedMediaType("Send the body as application/json.")
+        try:
+            request.get_json()
+        except RecursionError:  # Python's JSON parser gives up on deep nesting with this, not a ValueError
+            raise BadRequest("The JSON body is nested too deeply.") from None
 
     @app.after_request
     def add_api_version(response: Response) -> Response:

@@ -7,6 +7,7 @@ would otherwise surface as a 500; these fields reject them with a 422.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
@@ -41,12 +42,20 @@ class CleanString(fields.String):
             return None
         return text
 
+    def _validate(self, value: Any) -> None:
+        if value is not None:  # blank text loaded as None: no length or pattern to check
+            super()._validate(value)
+
 
 class Id(fields.Integer):
-    """A database id: a whole number from 1 to 2**31-1."""
+    """A database id: a whole number from 1 to 2**31-1.
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+    In a JSON body it must be a JSON integer; a query string only has text,
+    so query arguments take `strict=False` and accept the digits.
+    """
+
+    def __init__(self, *, strict: bool = True, **kwargs: Any) -> None:
+        super().__init__(strict=strict, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class Count(fields.Integer):
@@ -54,6 +63,22 @@ class Count(fields.Integer):
 
     def __init__(self, *, maximum: int = 1_000_000, **kwargs: Any) -> None:
         super().__init__(strict=True, validate=validate.Range(min=0, max=maximum), **kwargs)
+
+
+class Instant(fields.AwareDateTime):
+    """A moment with its UTC offset, loaded as a UTC instant.
+
+    `9999-12-31T23:00:00-05:00` parses but lies beyond the last date Python
+    (and so the database layer) can hold in UTC; it is refused here, not
+    met as an OverflowError when stored or compared.
+    """
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("Out of the range of dates that can be stored.") from None
 
 
 class NormalisedEmail(fields.Email):
@@ -68,6 +93,10 @@ class NormalisedEmail(fields.Email):
             if value == "" and self.allow_none:
                 return None
         return super()._deserialize(value, attr, data, **kwargs)
+
+    def _validate(self, value: Any) -> None:
+        if value is not None:  # blank loaded as None: no address to check
+            super()._validate(value)
 
 
 class Code(fields.String):

@@ -29,4 +29,4 @@ class Categories(ApiView):
     @blp.doc(security=[])
     def get(self) -> Any:
         """The categories of help (the federation code list)."""
-        return CATEGORIES
+        return list(CATEGORIES)  # a tuple would be read by Flask as (body, status, headers)

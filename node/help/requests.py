@@ -71,7 +71,11 @@ def _get(request_id: int) -> HelpRequest:
     return help_request
 
 
-def _is_volunteer_on(actor: Actor, request_id: int) -> bool:
+# A volunteer sees a request once proposed for it, but works on it only once they accepted.
+SEEING_MATCH_STATUSES = (MatchStatus.PROPOSED, MatchStatus.ACCEPTED, MatchStatus.COMPLETED)
+
+
+def _is_volunteer_on(actor: Actor, request_id: int, statuses: tuple[MatchStatus, ...] = SEEING_MATCH_STATUSES) -> bool:
     if actor.member_id is None:
         return False
     return bool(
@@ -80,7 +84,7 @@ def _is_volunteer_on(actor: Actor, request_id: int) -> bool:
                 exists().where(
                     Match.request_id == request_id,
                     Match.volunteer_id == actor.member_id,
-                    Match.status.in_([MatchStatus.PROPOSED, MatchStatus.ACCEPTED, MatchStatus.COMPLETED]),
+                    Match.status.in_(statuses),
                 )
             )
         )
@@ -234,7 +238,8 @@ def _check_may_change_status(actor: Actor, help_request: HelpRequest, status: Re
         return
     if actor.is_member(help_request.requester_id) and status == RequestStatus.CANCELLED:
         return  # residents may take back their own question
-    if _is_volunteer_on(actor, help_request.id) and status in (RequestStatus.IN_PROGRESS, RequestStatus.DONE):
+    working = _is_volunteer_on(actor, help_request.id, (MatchStatus.ACCEPTED,))
+    if working and status in (RequestStatus.IN_PROGRESS, RequestStatus.DONE):
         return  # the volunteer reports that the work started or is done
     if not _may_see(actor, help_request):
         raise NotFound("No such help request.")

@@ -181,17 +181,24 @@ def contact_details(actor: Actor, match: Match) -> dict[str, Any] | None:
 
     Coordinators always see them; the parties see each other's only while the
     match is accepted or completed, and only what the other side agreed to share.
+    Every showing of someone else's details goes into the audit log.
     """
     if match.status not in (MatchStatus.ACCEPTED, MatchStatus.COMPLETED):
         return None
     requester, volunteer = match.request.requester, match.volunteer
-    if actor.is_staff:
-        return {"requester": _contact(requester, address=True), "volunteer": _contact(volunteer, address=False)}
-    if actor.is_member(volunteer.id) and has_active_consent(requester, ConsentPurpose.CONTACT_SHARING):
-        return {"requester": _contact(requester, address=True)}
-    if actor.is_member(requester.id) and has_active_consent(volunteer, ConsentPurpose.CONTACT_SHARING):
-        return {"volunteer": _contact(volunteer, address=False)}
-    return None
+    details: dict[str, Any] = {}
+    if actor.is_staff or (
+        actor.is_member(volunteer.id) and has_active_consent(requester, ConsentPurpose.CONTACT_SHARING)
+    ):
+        details["requester"] = _contact(requester, address=True)
+    if actor.is_staff or (
+        actor.is_member(requester.id) and has_active_consent(volunteer, ConsentPurpose.CONTACT_SHARING)
+    ):
+        details["volunteer"] = _contact(volunteer, address=False)
+    for side, person in (("requester", requester), ("volunteer", volunteer)):
+        if side in details and not actor.is_member(person.id):
+            record(actor, AuditAction.VIEW, "match", match.id, subject_member_id=person.id, detail=f"{side} contact")
+    return details or None
 
 
 def _contact(member: Member, *, address: bool) -> dict[str, Any]:

@@ -214,7 +214,10 @@ def count_with_role(role: Role) -> int:
 
 def list_consents(actor: Actor, member_id: int) -> list[Consent]:
     require_self_or_role(actor, member_id, Role.COORDINATOR, Role.ADMIN)
-    return list(_get(member_id).consents)
+    consents = list(_get(member_id).consents)
+    if not actor.is_member(member_id):
+        record(actor, AuditAction.VIEW, "consent", subject_member_id=member_id, detail=f"{len(consents)} consents")
+    return consents
 
 
 def give_consent(

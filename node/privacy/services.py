@@ -237,6 +237,16 @@ def erase_member(actor: Actor, member_id: int, now: datetime | None = None) -> E
         .execution_options(synchronize_session=False)
     ).rowcount
 
+    # Recorded before the tokens go: a member erasing themself acts through one of them.
+    record(
+        actor,
+        AuditAction.ERASE,
+        "member",
+        member_id,
+        subject_member_id=member_id,
+        detail=f"{len(request_ids)} requests kept anonymously, {cancelled} cancelled",
+    )
+    db.session.flush()
     if member.email:
         db.session.execute(delete(LoginThrottle).where(LoginThrottle.key == f"email:{member.email}"))
     db.session.execute(delete(Account).where(Account.member_id == member_id))
@@ -251,14 +261,6 @@ def erase_member(actor: Actor, member_id: int, now: datetime | None = None) -> E
     member.erased_at = now
     db.session.flush()
     db.session.expire(member)
-    record(
-        actor,
-        AuditAction.ERASE,
-        "member",
-        member_id,
-        subject_member_id=member_id,
-        detail=f"{len(request_ids)} requests kept anonymously, {cancelled} cancelled",
-    )
     return ErasureResult(member_id, now, cancelled, len(request_ids) + texts)
 
 

@@ -157,7 +157,8 @@ def assignment_totals(assignment_ids: list[int]) -> dict[int, AssignmentTotals]:
     """Hours and invoiced revenue per assignment, summed in SQL."""
     if not assignment_ids:
         return {}
-    totals = {i: AssignmentTotals(Decimal(0), Decimal(0), Decimal(0)) for i in assignment_ids}
+    zero = Decimal("0.00")  # in hundredths, like every sum, so no total reads "0" beside "5.25"
+    totals = {i: AssignmentTotals(zero, zero, zero) for i in assignment_ids}
     hours = db.session.execute(
         select(TimeLog.assignment_id, TimeLog.paid, func.sum(TimeLog.hours))
         .where(TimeLog.assignment_id.in_(assignment_ids))

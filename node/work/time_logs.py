@@ -55,7 +55,7 @@ def log_hours(actor: Actor, data: dict[str, Any]) -> TimeLog:
     if (match_id is None) == (assignment_id is None):
         raise InvalidInput(
             "Hours belong to a match or to an assignment.",
-            [FieldError("match_id", "Give exactly one of match_id and assignment_id.")],
+            [FieldError(f, "Give exactly one of match_id and assignment_id.") for f in ("match_id", "assignment_id")],
         )
     if not actor.is_member(member_id) or assignment_id is not None:
         require_role(actor, Role.COORDINATOR)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from schemas.common import PageArgs
-from schemas.fields import CleanString, Code, Id
+from schemas.fields import CleanString, Code, Id, Instant
 from schemas.node.codes import AuditAction, Role
 
 
@@ -13,7 +13,7 @@ class ApiTokenIn(Schema):
     name = CleanString(max_length=100, min_length=1, required=True)
     role = Code(Role, required=True)
     member_id = Id(allow_none=True, metadata={"description": "Required for member and volunteer tokens"})
-    expires_at = fields.AwareDateTime(allow_none=True)
+    expires_at = Instant(allow_none=True)
 
 
 class ApiTokenOut(Schema):
@@ -58,8 +58,8 @@ class AuditEventOut(Schema):
 
 
 class AuditListArgs(PageArgs):
-    subject_member_id = Id()
-    actor_member_id = Id()
+    subject_member_id = Id(strict=False)
+    actor_member_id = Id(strict=False)
     action = Code(AuditAction)
-    since = fields.AwareDateTime()
-    until = fields.AwareDateTime()
+    since = Instant()
+    until = Instant()

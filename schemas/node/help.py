@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from federation.protocol.codelists import CATEGORY_CODES
 from schemas.common import PageArgs
-from schemas.fields import CleanString, Code, Id
+from schemas.fields import CleanString, Code, Id, Instant
 from schemas.node.codes import Frequency, OfferStatus, Recurrence, ReferralTarget, RequestStatus, Urgency
 from schemas.node.members import categories_field, slots_field
 
@@ -62,9 +62,9 @@ class HelpRequestListArgs(PageArgs):
     category = Code(CATEGORY_CODES)
     urgency = Code(Urgency)
     buurt_code = CleanString(max_length=10)
-    requester_id = Id()
-    created_from = fields.AwareDateTime()
-    created_until = fields.AwareDateTime()
+    requester_id = Id(strict=False)
+    created_from = Instant()
+    created_until = Instant()
     sort = Code(
         ("newest", "waiting"),
         load_default="newest",
@@ -131,6 +131,6 @@ class HelpOfferOut(Schema):
 
 
 class HelpOfferListArgs(PageArgs):
-    volunteer_id = Id()
+    volunteer_id = Id(strict=False)
     category = Code(CATEGORY_CODES)
     status = Code(OfferStatus)

@@ -53,6 +53,6 @@ class MatchOut(Schema):
 
 
 class MatchListArgs(PageArgs):
-    request_id = Id()
-    volunteer_id = Id()
+    request_id = Id(strict=False)
+    volunteer_id = Id(strict=False)
     status = Code(MatchStatus)

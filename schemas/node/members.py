@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from federation.protocol.codelists import CATEGORY_CODES
+from schemas.common import PageArgs
 from schemas.fields import CleanString, Code, NormalisedEmail, Postcode
 from schemas.node.codes import (
     AVAILABILITY_SLOTS,
@@ -76,7 +77,7 @@ class MemberOut(Schema):
     updated_at = fields.DateTime()
 
 
-class MemberListArgs(Schema):
+class MemberListArgs(PageArgs):
     q = CleanString(max_length=100, metadata={"description": "Search in name, e-mail, phone and postcode"})
     role = Code(Role)
     status = Code(MembershipStatus)

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from federation.protocol.codelists import CATEGORY_CODES
+from federation.protocol.periods import PeriodError, parse_period
 from schemas.fields import CleanString, Code
 
 PERIOD = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="A month like 2026-10.")
 
 
+def validate_period(value: str) -> None:
+    """A month in the years the protocol covers (the pattern alone lets 1999-05 through)."""
+    try:
+        parse_period(value)
+    except PeriodError:
+        raise ValidationError("A month like 2026-10, from 2000 to 2999.") from None
+
+
 class NeedsArgs(Schema):
-    period_from = fields.String(validate=PERIOD, metadata={"description": "First month; default 11 months ago"})
-    period_to = fields.String(validate=PERIOD, metadata={"description": "Last month; default this month"})
+    period_from = fields.String(
+        validate=[PERIOD, validate_period], metadata={"description": "First month; default 11 months ago"}
+    )
+    period_to = fields.String(
+        validate=[PERIOD, validate_period], metadata={"description": "Last month; default this month"}
+    )
     category = Code(CATEGORY_CODES)
     buurt_code = CleanString(max_length=10)
 

@@ -14,18 +14,28 @@ from schemas.node.codes import AssignmentStatus, PartnerKind
 MAX_EUROS = Decimal("99999999.99")
 
 
+# The bounds are given to the OpenAPI document as numbers too: from the Decimal
+# validators apispec would write them as strings, which no OpenAPI reader accepts.
+
+
 def hours_field(**kwargs: object) -> fields.Decimal:
     return fields.Decimal(
         places=2,
         as_string=True,
         validate=validate.Range(min=Decimal("0.01"), max=Decimal(24)),
-        metadata={"description": "Hours, at most 24, in hundredths"},
+        metadata={"description": "Hours, at most 24, in hundredths", "minimum": 0.01, "maximum": 24},
         **kwargs,
     )
 
 
 def euros_field(**kwargs: object) -> fields.Decimal:
-    return fields.Decimal(places=2, as_string=True, validate=validate.Range(min=Decimal(0), max=MAX_EUROS), **kwargs)
+    return fields.Decimal(
+        places=2,
+        as_string=True,
+        validate=validate.Range(min=Decimal(0), max=MAX_EUROS),
+        metadata={"minimum": 0, "maximum": float(MAX_EUROS)},
+        **kwargs,
+    )
 
 
 class TimeLogIn(Schema):
@@ -58,9 +68,9 @@ class TimeLogOut(Schema):
 
 
 class TimeLogListArgs(PageArgs):
-    member_id = Id()
-    match_id = Id()
-    assignment_id = Id()
+    member_id = Id(strict=False)
+    match_id = Id(strict=False)
+    assignment_id = Id(strict=False)
     paid = fields.Boolean()
     worked_from = fields.Date()
     worked_until = fields.Date()
@@ -126,7 +136,7 @@ class AssignmentOut(Schema):
 
 
 class AssignmentListArgs(PageArgs):
-    partner_id = Id()
+    partner_id = Id(strict=False)
     status = Code(AssignmentStatus)
     category = Code(CATEGORY_CODES)
 

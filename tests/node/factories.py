@@ -22,6 +22,7 @@ from node.help.offers import create_offer
 from node.help.requests import create_request
 from node.matching.services import change_status as change_match_status
 from node.matching.services import propose
+from node.members.models import Member
 from node.members.services import add_member, give_consent, grant_role
 from node.work.assignments import create_assignment, create_partner
 from node.work.time_logs import log_hours
@@ -85,6 +86,20 @@ class Factory:
         member_id = self.member(roles=roles, **fields)
         return member_id, {"Authorization": f"Bearer {self.token(member_id, role)}"}
 
+    def grant(self, member_id: int, role: Role) -> None:
+        """Give an existing member one more role."""
+        self._run(lambda: grant_role(db.session.get(Member, member_id), role))
+
+    def consent(
+        self,
+        member_id: int,
+        purpose: ConsentPurpose = ConsentPurpose.NEWSLETTER,
+        method: ConsentMethod = ConsentMethod.ONLINE,
+    ) -> int:
+        """The member records a consent themself; returns its id."""
+        actor = Actor.for_member(member_id, [Role.MEMBER])
+        return self._run(lambda: give_consent(actor, member_id, purpose, method).id)
+
     def help_request(self, requester_id: int, category: str = "shopping", **fields: Any) -> int:
         return self._run(
             lambda: (
@@ -141,7 +156,9 @@ class Factory:
         hours: str = "2",
         worked_on: date | None = None,
         paid: bool = False,
+        by: int | None = None,
     ) -> int:
+        """Hours logged by the system, or by the member `by` (who may then change them)."""
         data = {
             "member_id": member_id,
             "match_id": match_id,
@@ -150,7 +167,8 @@ class Factory:
             "worked_on": worked_on or date.today(),
             "paid": paid,
         }
-        return self._run(lambda: log_hours(SYSTEM, data).id)
+        actor = SYSTEM if by is None else Actor.for_member(by, [Role.MEMBER, Role.VOLUNTEER])
+        return self._run(lambda: log_hours(actor, data).id)
 
     def activity(self, **fields: Any) -> int:
         data = {

@@ -125,4 +125,5 @@ def test_retention_reports_what_it_cleared(instance: Path) -> None:
     app = create_app(instance, {"scheduler": False})
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(HelpRequest)) == 0
+        db.session.remove()  # hand the connection back first: dispose() leaves checked-out ones open
         db.engine.dispose()
