@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Float, Select, and_, case, cast, func, select
+from sqlalchemy import Float, Select, and_, case, cast, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from node.extensions import db
@@ -12,6 +12,17 @@ from node.extensions import db
 
 def dialect_name() -> str:
     return db.session.get_bind().dialect.name
+
+
+def without_jit() -> None:
+    """Compile no query plans to machine code for the rest of this transaction (PostgreSQL).
+
+    JIT pays off for queries that run for minutes; for an aggregation over a
+    million rows that must answer within a second it compiles longer than the
+    query runs (3.5 s for five years of active volunteers, by EXPLAIN ANALYZE).
+    """
+    if dialect_name() == "postgresql":
+        db.session.execute(text("SET LOCAL jit = off"))
 
 
 def days_between(start: Any, end: Any) -> ColumnElement[float]:
@@ -34,7 +45,8 @@ def median_by(values: Select[Any], group_columns: list[str], value_column: str =
         *groups,
         value.label("v"),
         func.row_number().over(partition_by=groups, order_by=value).label("rn"),
-        func.count().over(partition_by=groups).label("cnt"),
+        # The same window with the whole partition as its frame: one sort serves both.
+        func.count().over(partition_by=groups, order_by=value, rows=(None, None)).label("cnt"),
     ).subquery("median_numbered")
     ngroups = [numbered.c[name] for name in group_columns]
     rn, cnt = numbered.c.rn, numbered.c.cnt

@@ -52,7 +52,8 @@ class HelpRequest(db.Model):
         # Covering indexes for the needs analysis and the monthly figures:
         # range on the instant, grouped by category and buurt.
         Index("ix_help_requests_created", "created_at", "category", "buurt_code", "status"),
-        Index("ix_help_requests_matched", "matched_at", "category", "buurt_code", "created_at"),
+        # Also "open at a moment": (no match, no close, made before) and (matched after) are ranges here.
+        Index("ix_help_requests_matched", "matched_at", "closed_at", "created_at", "category", "buurt_code"),
         Index("ix_help_requests_closed", "closed_at", "status", "category", "buurt_code"),
         Index("ix_help_requests_status", "status", "urgency", "created_at"),
     )

@@ -34,5 +34,6 @@ class Match(db.Model):
     __table_args__ = (
         Index("ix_matches_request", "request_id", "status"),
         Index("ix_matches_volunteer", "volunteer_id", "status"),
-        Index("ix_matches_responded", "responded_at", "status", "volunteer_id"),
+        # Covering for the active volunteers of a period: who accepted, and on which request.
+        Index("ix_matches_responded", "responded_at", "status", "volunteer_id", "request_id"),
     )

@@ -94,7 +94,8 @@ class TimeLog(db.Model):
     __table_args__ = (
         CheckConstraint("(match_id IS NULL) <> (assignment_id IS NULL)", name="on_match_or_assignment"),
         CheckConstraint("hours_hundredths > 0 AND hours_hundredths <= 2400", name="hours_in_a_day"),
-        Index("ix_time_logs_worked", "worked_on", "paid", "member_id"),
+        # Covering for the active volunteers of a period: unpaid hours, by whom, on what.
+        Index("ix_time_logs_worked", "worked_on", "paid", "member_id", "match_id", "assignment_id"),
         Index("ix_time_logs_match", "match_id"),
         Index("ix_time_logs_assignment", "assignment_id"),
         Index("ix_time_logs_member", "member_id", "worked_on"),

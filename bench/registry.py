@@ -1,0 +1,8 @@
+"""Every benchmark `python -m bench` knows, by name; a new one adds its module's BENCHMARK here."""
+
+from __future__ import annotations
+
+from bench import needs_analysis
+from bench.framework import Benchmark
+
+BENCHMARKS: dict[str, Benchmark] = {b.name: b for b in (needs_analysis.BENCHMARK,)}
