@@ -97,6 +97,7 @@ def all_blueprints() -> list[Blueprint]:
     from node.activities.api import blp as activities
     from node.areas.api import blp as reference
     from node.audit.api import blp as audit
+    from node.federation.api import blp as federation
     from node.help.api import offers_blp, requests_blp
     from node.matching.api import blp as matches
     from node.members.api import blp as members
@@ -120,4 +121,5 @@ def all_blueprints() -> list[Blueprint]:
         api_tokens,
         settings,
         audit,
+        federation,
     ]

@@ -13,6 +13,7 @@ from flask import Flask
 from node import models  # noqa: F401  (registers every table)
 from node.config import CONFIG_FILENAME, NodeSettings
 from node.extensions import csrf, db, login_manager, migrate
+from node.federation.keys import check_key_files
 from wijknet.web.config import load_settings
 from wijknet.web.database import engine_options, install_sqlite_pragmas
 from wijknet.web.passwords import Passwords
@@ -35,6 +36,7 @@ def create_app(instance_path: str | Path | None = None, test_config: Mapping[str
     app = Flask("node", instance_path=str(instance), root_path=str(Path(__file__).parent))
     settings = load_settings(NodeSettings, instance, CONFIG_FILENAME, test_config)
     settings.validate()
+    check_key_files(instance)  # a signing key others can read is a stolen key waiting to happen
     database_url = settings.database_url_for(instance)
 
     app.config.update(

@@ -4,73 +4,26 @@ from __future__ import annotations
 
 import secrets
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
 
 from node.accounts.actor import Actor
 from node.accounts.services import create_token, create_user
 from node.app import create_app
 from node.backup import backup_node, restore_node
-from node.config import CONFIG_FILENAME
+from node.commands import instance_option, load_app
 from node.extensions import db
+from node.federation.cli import FEDERATION_COMMANDS
 from node.instance import init_instance
 from node.jobs import start_scheduler
 from node.members.services import find_by_email
 from node.privacy.services import apply_retention
 from schemas.node.codes import Role
-from wijknet.errors import DomainError
+from wijknet.commands import friendly_errors, transaction
 from wijknet.output import result, say
-from wijknet.web.backup import BackupError
-from wijknet.web.config import ConfigError
 from wijknet.web.server import serve
-
-instance_option = click.option(
-    "--instance",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    envvar="WIJKNET_INSTANCE",
-    help="The node's instance folder (or WIJKNET_INSTANCE).",
-)
-
-
-def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Show configuration and domain errors as a message, not a traceback."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except (ConfigError, DomainError) as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper
-
-
-def load_app(instance: Path) -> Flask:
-    if not (instance / CONFIG_FILENAME).exists():
-        raise click.ClickException(f"{instance} is not a node instance; run `wijknet node init` first.")
-    return create_app(instance, {"scheduler": False})
-
-
-@contextmanager
-def transaction(app: Flask) -> Iterator[None]:
-    """One command, one transaction; the connections are closed afterwards."""
-    with app.app_context():
-        try:
-            yield
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
-        finally:
-            db.session.remove()
-            db.engine.dispose()
 
 
 def parse_buurt(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
@@ -86,6 +39,10 @@ def parse_buurt(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
 @click.group("node")
 def node_group() -> None:
     """A neighbourhood cooperative's node."""
+
+
+for _command in FEDERATION_COMMANDS:
+    node_group.add_command(_command)
 
 
 @node_group.command("init")
@@ -148,7 +105,7 @@ def user_command(instance: Path, email: str, role: str, name: str | None) -> Non
     """Create an account; the password comes from stdin or is generated and printed once."""
     app = load_app(instance)
     password, generated = read_password()
-    with transaction(app):
+    with transaction(app, db):
         account = create_user(Actor.system("cli"), email=email, role=Role(role), name=name, password=password)
         member_id = account.member_id
     say(f"Account ready for {email} ({role}).")
@@ -167,7 +124,7 @@ def user_command(instance: Path, email: str, role: str, name: str | None) -> Non
 def token_command(instance: Path, role: str, name: str, email: str | None) -> None:
     """Print a new API token once, as JSON: {"token": ...}."""
     app = load_app(instance)
-    with transaction(app):
+    with transaction(app, db):
         member_id = None
         if email:
             member = find_by_email(email)
@@ -185,7 +142,7 @@ def token_command(instance: Path, role: str, name: str, email: str | None) -> No
 def retention_command(instance: Path) -> None:
     """Clear the free text of requests closed longer ago than the retention setting, now."""
     app = load_app(instance)
-    with transaction(app):
+    with transaction(app, db):
         outcome = apply_retention()
     say(f"Free text cleared of {outcome.requests_cleared} requests closed before {outcome.cutoff:%Y-%m-%d}.")
     result(
@@ -196,19 +153,6 @@ def retention_command(instance: Path) -> None:
             "time_logs_cleared": outcome.time_logs_cleared,
         }
     )
-
-
-def backup_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Show a refused backup or restore, or a bad archive, as one line, not a traceback."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except BackupError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper
 
 
 @node_group.command("backup")
@@ -224,7 +168,6 @@ def backup_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     help="Afterwards delete all but the newest N timestamped archives in the archive's folder.",
 )
 @friendly_errors
-@backup_errors
 def backup_command(instance: Path, output: Path | None, keep: int | None) -> None:
     """Write one archive of the database (one consistent snapshot, safe while the node runs) and instance files."""
     summary = backup_node(load_app(instance), output, keep)
@@ -247,7 +190,6 @@ def backup_command(instance: Path, output: Path | None, keep: int | None) -> Non
 )
 @click.option("--force", is_flag=True, help="Replace the data of a database that already holds some.")
 @friendly_errors
-@backup_errors
 def restore_command(instance: Path, source: Path, force: bool) -> None:
     """Restore the node from an archive, verified first; a database the target already configures is kept."""
     summary = restore_node(instance, source, force=force)

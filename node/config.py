@@ -17,6 +17,7 @@ class NodeSettings:
     """Every key of `node.toml`; `WIJKNET_<KEY>` overrides it."""
 
     name: str = "Wijkcoöperatie"
+    node_id: str | None = None  # the node's id at the hub, as its invitation names it
     secret_key: str | None = None
     database_url: str | None = None
     municipality: str | None = None  # CBS code, GMxxxx
@@ -26,6 +27,7 @@ class NodeSettings:
     password_time_cost: int = 3
     password_memory_kib: int = 65536
     scheduler: bool = True  # run the daily jobs in this process
+    hub_timeout_seconds: int = 30  # how long the node waits for its hub's answer before trying again later
     testing: bool = False
 
     def database_url_for(self, instance_path: Path) -> str:
@@ -42,6 +44,8 @@ class NodeSettings:
                 raise ConfigError(f"wijk {self.wijk!r} is not a CBS code like WK034402")
             if self.municipality and not contains(self.municipality, self.wijk):
                 raise ConfigError(f"wijk {self.wijk} does not lie in municipality {self.municipality}")
+        if not 1 <= self.hub_timeout_seconds <= 600:
+            raise ConfigError("hub_timeout_seconds must lie between 1 and 600")
         for code in self.buurten:
             if area_level(code) != AreaLevel.BUURT:
                 raise ConfigError(f"buurt {code!r} is not a CBS code like BU03440201")

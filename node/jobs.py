@@ -9,7 +9,10 @@ from typing import Any
 
 from flask import Flask
 
+from node.accounts.actor import Actor
 from node.extensions import db
+from node.federation.link import find_link
+from node.federation.sync import deliver_due, sync
 from node.privacy.services import apply_retention
 from wijknet.web.scheduling import Job, SingletonScheduler, lock_for
 
@@ -33,9 +36,20 @@ def in_app(app: Flask, func: Callable[[], Any]) -> Callable[[], None]:
     return run
 
 
+def daily_sync() -> dict[str, Any]:
+    """Make and deliver the monthly reports, when the node is enrolled."""
+    if find_link() is None:
+        return {"enrolled": False}
+    return sync(Actor.system("scheduler"))
+
+
 def node_jobs(app: Flask) -> list[Job]:
     return [
         Job("retention", in_app(app, apply_retention), "cron", {"hour": 3, "minute": 15}),
+        # Early in the night, so the hub has last month's figures by morning.
+        Job("federation_sync", in_app(app, daily_sync), "cron", {"hour": 2, "minute": 7}),
+        # Retries whose backoff has run out; cheap when nothing is due.
+        Job("federation_delivery", in_app(app, deliver_due), "interval", {"minutes": 1}),
     ]
 
 

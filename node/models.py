@@ -3,6 +3,7 @@
 from node.accounts.models import Account, ApiToken, LoginThrottle
 from node.activities.models import Activity
 from node.audit.models import AuditEvent
+from node.federation.models import HubLink, OutboxItem, PublishedPeriod
 from node.help.models import HelpOffer, HelpRequest, OfferCategory, OfferStatusChange
 from node.matching.models import Match
 from node.members.models import Consent, Member, MemberRole, MemberSkill
@@ -18,6 +19,7 @@ __all__ = [
     "Consent",
     "HelpOffer",
     "HelpRequest",
+    "HubLink",
     "Invoice",
     "LoginThrottle",
     "Match",
@@ -27,6 +29,8 @@ __all__ = [
     "NodeSetting",
     "OfferCategory",
     "OfferStatusChange",
+    "OutboxItem",
     "Partner",
+    "PublishedPeriod",
     "TimeLog",
 ]

@@ -10,7 +10,8 @@ from typing import Any
 import click
 
 
-def _default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """ISO 8601 for dates and instants, exact text for decimals (not Flask's HTTP dates)."""
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -25,4 +26,4 @@ def say(message: str) -> None:
 
 def result(data: dict[str, Any]) -> None:
     """The machine-readable result: one line of JSON, printed last."""
-    click.echo(json.dumps(data, default=_default, ensure_ascii=False, separators=(",", ":")))
+    click.echo(json.dumps(data, default=json_default, ensure_ascii=False, separators=(",", ":")))

@@ -58,3 +58,16 @@ def contains(outer: str, inner: str) -> bool:
     if order.index(inner_level) < order.index(outer_level):
         return False
     return inner[2:].startswith(outer[2:])
+
+
+def area_allowed(area: str, registered: list[str] | tuple[str, ...] | frozenset[str]) -> bool:
+    """May a node registered for `registered` report on `area`? (spec section 6)
+
+    The areas it is registered for, and the buurten inside a registered wijk;
+    not, say, a wijk inside a registered municipality.
+    """
+    if area in registered:
+        return True
+    return area_level(area) == AreaLevel.BUURT and any(
+        area_level(code) == AreaLevel.WIJK and contains(code, area) for code in registered
+    )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import Response, json
+from flask import Response
 from flask_smorest import Blueprint
 
 from node.accounts.auth import require_actor
@@ -12,6 +13,7 @@ from node.privacy.services import erase_member, export_member_data
 from node.transaction import ApiView
 from schemas.node.privacy import ErasureIn, ErasureOut
 from wijknet.errors import FieldError, InvalidInput
+from wijknet.output import json_default
 
 blp = Blueprint("privacy", __name__, url_prefix="/api/v1/members", description="GDPR: export and erasure")
 
@@ -22,7 +24,9 @@ class MemberExport(ApiView):
     def get(self, member_id: int) -> Response:
         """Download one's data as JSON (the member, coordinators and administrators)."""
         data = export_member_data(require_actor(), member_id)
-        response = Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json")
+        response = Response(
+            json.dumps(data, indent=2, ensure_ascii=False, default=json_default), mimetype="application/json"
+        )
         response.headers["Content-Disposition"] = f'attachment; filename="wijknet-export-member-{member_id}.json"'
         return response
 

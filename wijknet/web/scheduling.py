@@ -81,7 +81,11 @@ class AdvisoryLock:
 
     def release(self) -> None:
         if self._connection is not None:
-            self._connection.close()  # ending the session releases the lock
+            # Closing only hands the connection back to the pool, and the
+            # session -- and its lock -- would live on: unlock explicitly.
+            self._connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
+            self._connection.commit()
+            self._connection.close()
             self._connection = None
 
 

@@ -23,7 +23,7 @@ from federation.hub.intake.checks import (
 )
 from federation.hub.registry.models import Node
 from federation.hub.signing import hub_signer
-from federation.protocol.areas import AreaLevel, area_level, contains
+from federation.protocol.areas import area_allowed
 from federation.protocol.disclosure import Figure, violations
 from federation.protocol.jws import COMPACT_MEDIA_TYPE, parse_compact
 from federation.protocol.messages import REPORT, receipt_digest
@@ -97,16 +97,13 @@ def accept_report(body: bytes, content_type: str | None, now: datetime) -> Answe
 
 def _check_areas(node: Node, figures: list[dict[str, Any]]) -> None:
     """Each figure's area is registered for the node, or is a buurt inside a registered wijk."""
-    registered = node.areas
-    wijken = [code for code in registered if area_level(code) == AreaLevel.WIJK]
+    registered = frozenset(node.areas)
     allowed: dict[str, bool] = {}
     errors = []
     for index, figure in enumerate(figures):
         area = figure["area"]
         if area not in allowed:
-            allowed[area] = area in registered or (
-                area_level(area) == AreaLevel.BUURT and any(contains(wijk, area) for wijk in wijken)
-            )
+            allowed[area] = area_allowed(area, registered)
         if not allowed[area]:
             errors.append(FieldError(f"figures[{index}].area", f"{area} is not an area of this node."))
     if errors:

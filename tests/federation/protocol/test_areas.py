@@ -40,3 +40,15 @@ def test_parents() -> None:
     assert wijk_of("BU03440301") == "WK034403"
     with pytest.raises(ValueError):
         wijk_of("GM0344")
+
+
+def test_a_node_may_report_on_its_areas_and_the_buurten_of_its_wijken() -> None:
+    from federation.protocol.areas import area_allowed
+
+    registered = ("WK034402", "BU03440301")
+    assert area_allowed("WK034402", registered)
+    assert area_allowed("BU03440207", registered)  # inside the registered wijk
+    assert area_allowed("BU03440301", registered)  # registered itself
+    assert not area_allowed("BU03440302", registered)  # its wijk is not registered
+    assert not area_allowed("WK034403", registered)
+    assert not area_allowed("WK034402", ("GM0344",))  # a wijk inside a registered municipality is not

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from node.accounts.models import ApiToken
 from node.accounts.services import hash_token
 from node.extensions import db
+from node.federation.models import OutboxItem, OutboxKind, OutboxState
 from schemas.node.codes import MatchStatus, Role
 from tests.node.api.conftest import PASSWORD, assert_problem
 from tests.node.factories import Factory
@@ -122,6 +123,21 @@ class Scene:
         raw = self.make.token(None, Role.COORDINATOR)
         query = select(ApiToken.id).where(ApiToken.token_hash == hash_token(raw))
         return self.make.query(lambda: db.session.scalar(query))
+
+    def failed_message(self) -> int:
+        """A report the hub refused, waiting in the outbox for the administrator."""
+
+        def add() -> int:
+            item = OutboxItem(
+                kind=OutboxKind.REPORT, subject_id="00000000-0000-4000-8000-000000000000", period="2026-10",
+                revision=1, body="a.b.c", media_type="application/jose", endpoint="reports",
+                state=OutboxState.FAILED, last_error='{"code": "node_suspended"}',
+            )  # fmt: skip
+            db.session.add(item)
+            db.session.commit()
+            return item.id
+
+        return self.make.query(add)
 
 
 Call = Callable[[Scene], tuple[str, dict[str, Any] | None]]
@@ -332,6 +348,13 @@ MATRIX: dict[tuple[str, str], tuple[Call, str]] = {
     ("GET", "/api/v1/settings"): (at("/api/v1/settings"), ADMIN_ONLY),
     ("PATCH", "/api/v1/settings"): (at("/api/v1/settings", {"min_count": 6}), ADMIN_ONLY),
     ("GET", "/api/v1/audit-events"): (at("/api/v1/audit-events"), ADMIN_ONLY),
+    # reporting to the hub
+    ("GET", "/api/v1/federation"): (at("/api/v1/federation"), ADMIN_ONLY),
+    ("GET", "/api/v1/federation/outbox"): (at("/api/v1/federation/outbox"), ADMIN_ONLY),
+    ("POST", "/api/v1/federation/outbox/<id:item_id>/retry"): (
+        lambda s: (f"/api/v1/federation/outbox/{s.failed_message()}/retry", None),
+        ADMIN_ONLY,
+    ),
 }
 
 # Calls that change the caller themself (their password, their existence) get a caller of their own.

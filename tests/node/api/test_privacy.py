@@ -179,3 +179,15 @@ def test_retention_clears_the_text_of_requests_closed_longer_ago_than_the_settin
     audit = client.get("/api/v1/audit-events?action=retention", headers=admin).json["items"]
     assert len(audit) == 1 and "1 requests" in audit[0]["detail"]
     assert json.dumps(audit).count("Gesloten") == 0
+
+
+def test_export_writes_dates_in_iso_8601(client, make) -> None:
+    from datetime import datetime
+
+    from schemas.node.codes import Role
+
+    member_id, headers = make.person(Role.MEMBER)
+    exported = client.get(f"/api/v1/members/{member_id}/export", headers=headers).json
+    datetime.fromisoformat(exported["exported_at"])
+    datetime.fromisoformat(exported["consents"][0]["given_at"])
+    assert exported["member"]["joined_on"].count("-") == 2

@@ -1,0 +1,117 @@
+"""What the node's administrator sees of the federation: the link, deliveries, receipts, failures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from federation.protocol.encoding import EncodingError, b64url_decode, json_loads, json_object
+from node.accounts.actor import Actor
+from node.accounts.permissions import require_role
+from node.extensions import db
+from node.federation.enrollment import uncovered_areas
+from node.federation.link import find_link
+from node.federation.models import OutboxItem, OutboxState, PublishedPeriod
+from node.federation.rotation import pending_rotation
+from schemas.node.codes import Role
+from wijknet.errors import Conflict, NotFound
+from wijknet.web.database import utcnow
+from wijknet.web.pagination import Page, paginate
+
+
+def receipt_payload(receipt: str | None) -> dict[str, Any] | None:
+    """What a stored (and verified) receipt says."""
+    if receipt is None:
+        return None
+    try:
+        return json_object(b64url_decode(receipt.split(".")[1]))
+    except (EncodingError, IndexError):
+        return None
+
+
+def problem_of(item: OutboxItem) -> dict[str, Any] | None:
+    """The hub's problem document for a message, or the error text as one."""
+    if item.last_error is None:
+        return None
+    try:
+        problem = json_loads(item.last_error)
+    except EncodingError:
+        return {"detail": item.last_error}
+    return problem if isinstance(problem, dict) else {"detail": item.last_error}
+
+
+def federation_status(actor: Actor) -> dict[str, Any]:
+    require_role(actor, Role.ADMIN)
+    link = find_link()
+    if link is None:
+        return {"enrolled": False}
+    counts = dict(db.session.execute(select(OutboxItem.state, func.count()).group_by(OutboxItem.state)).all())
+    last = db.session.scalar(
+        select(OutboxItem).where(OutboxItem.state == OutboxState.DELIVERED).order_by(OutboxItem.delivered_at.desc())
+    )
+    waiting = db.session.scalar(
+        select(OutboxItem).where(OutboxItem.state == OutboxState.PENDING).order_by(OutboxItem.id).limit(1)
+    )
+    failed = db.session.scalars(
+        select(OutboxItem).where(OutboxItem.state == OutboxState.FAILED).order_by(OutboxItem.id.desc()).limit(20)
+    )
+    return {
+        "enrolled": True,
+        "hub": {"url": link.hub_url, "hub_id": link.hub_id, "min_count": link.min_count},
+        "node_id": link.node_id,
+        "municipality": link.municipality,
+        "areas": link.areas,
+        "areas_not_covered": uncovered_areas(link),
+        "kid": link.kid,
+        "enrolled_at": link.enrolled_at,
+        "key_rotation_pending": pending_rotation() is not None,
+        "outbox": {state.value: counts.get(state, 0) for state in OutboxState},
+        "last_delivery": None if last is None else outbox_view(last),
+        "next_attempt": None if waiting is None else outbox_view(waiting),
+        "failures": [outbox_view(item) for item in failed],
+        "periods": [
+            {"period": p.period, "revision": p.revision, "complete": p.complete, "made_at": p.made_at}
+            for p in db.session.scalars(select(PublishedPeriod).order_by(PublishedPeriod.period.desc()).limit(24))
+        ],
+    }
+
+
+def outbox_view(item: OutboxItem) -> dict[str, Any]:
+    """A message as the administrator sees it: no body, the hub's problem and receipt spelled out."""
+    return {
+        "id": item.id,
+        "kind": item.kind.value,
+        "period": item.period,
+        "revision": item.revision,
+        "state": item.state.value,
+        "attempts": item.attempts,
+        "created_at": item.created_at,
+        "last_attempt_at": item.last_attempt_at,
+        "next_attempt_at": item.next_attempt_at if item.state == OutboxState.PENDING else None,
+        "delivered_at": item.delivered_at,
+        "problem": problem_of(item),
+        "receipt": receipt_payload(item.receipt),
+    }
+
+
+def list_outbox(actor: Actor, state: OutboxState | None, page: int, page_size: int) -> Page[OutboxItem]:
+    require_role(actor, Role.ADMIN)
+    stmt = select(OutboxItem).order_by(OutboxItem.id.desc())
+    if state is not None:
+        stmt = stmt.where(OutboxItem.state == state)
+    return paginate(db.session, stmt, page, page_size)
+
+
+def retry_failed(actor: Actor, item_id: int) -> OutboxItem:
+    """Send a refused message again (after the hub's administrator put right what was wrong)."""
+    require_role(actor, Role.ADMIN)
+    item = db.session.get(OutboxItem, item_id)
+    if item is None:
+        raise NotFound("No such message in the outbox.")
+    if item.state != OutboxState.FAILED:
+        raise Conflict(f"This message is {item.state.value}, not failed.")
+    item.state = OutboxState.PENDING
+    item.next_attempt_at = utcnow()
+    db.session.flush()
+    return item
