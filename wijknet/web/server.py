@@ -48,6 +48,9 @@ def serve(
         # Behind a reverse proxy, the proxy's X-Forwarded-* headers are trusted
         # only from the local machine.
         "forwarded_allow_ips": "127.0.0.1",
+        # gunicorn's control socket lives in one place per user (~/.gunicorn):
+        # a machine running several nodes and a hub would have them fight over it.
+        "control_socket_disable": True,
     }
     if post_worker_init is not None:
         options["post_worker_init"] = post_worker_init
