@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench translations clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# After changing texts: collect them, add new ones to the Dutch catalogue
+# (translate them in messages.po), and compile it.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o wijknet/translations/messages.pot .
+	$(BIN)/pybabel update -i wijknet/translations/messages.pot -d wijknet/translations -l nl --no-location --ignore-obsolete
+	$(BIN)/pybabel compile -d wijknet/translations -l nl
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -78,7 +78,7 @@ def _configure_login(app: Flask) -> None:
     from node.accounts.services import load_account
 
     login_manager.init_app(app)
-    login_manager.login_view = "pages.login"
+    login_manager.login_view = "pages.login_page"
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_account)
 
@@ -93,6 +93,8 @@ def _register_api(app: Flask) -> None:
 
 
 def _register_pages(app: Flask) -> None:
+    from node.federation.views import federation_pages
     from node.pages import pages
 
     app.register_blueprint(pages)
+    app.register_blueprint(federation_pages)

@@ -56,7 +56,10 @@ def sync_command(instance: Path) -> None:
     app = load_app(instance)
     with transaction(app, db):
         summary = sync(Actor.system("cli"))
-    made = ", ".join(f"{r['period']} r{r['revision']}" for r in summary["revisions"]) or "none"
+    revisions = summary["revisions"]
+    made = ", ".join(f"{r['period']} r{r['revision']}" for r in revisions[:6]) or "none"
+    if len(revisions) > 6:
+        made = f"{len(revisions)} ({revisions[0]['period']} to {revisions[-1]['period']})"
     counts = f"delivered {summary['delivered']}, waiting {summary['waiting']}, failed {summary['failed']}"
     say(f"New revisions: {made}; {counts}.")
     for error in summary["errors"]:

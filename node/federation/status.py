@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from federation.protocol.encoding import EncodingError, b64url_decode, json_loads, json_object
+from federation.protocol.messages import parse_timestamp
 from node.accounts.actor import Actor
 from node.accounts.permissions import require_role
 from node.extensions import db
@@ -79,6 +81,7 @@ def federation_status(actor: Actor) -> dict[str, Any]:
 
 def outbox_view(item: OutboxItem) -> dict[str, Any]:
     """A message as the administrator sees it: no body, the hub's problem and receipt spelled out."""
+    receipt = receipt_payload(item.receipt)
     return {
         "id": item.id,
         "kind": item.kind.value,
@@ -91,8 +94,16 @@ def outbox_view(item: OutboxItem) -> dict[str, Any]:
         "next_attempt_at": item.next_attempt_at if item.state == OutboxState.PENDING else None,
         "delivered_at": item.delivered_at,
         "problem": problem_of(item),
-        "receipt": receipt_payload(item.receipt),
+        "receipt": receipt,
+        "receipt_received_at": _instant(receipt.get("received_at")) if receipt else None,
     }
+
+
+def _instant(text: object) -> datetime | None:
+    try:
+        return parse_timestamp(text)  # type: ignore[arg-type]
+    except ValueError:
+        return None
 
 
 def list_outbox(actor: Actor, state: OutboxState | None, page: int, page_size: int) -> Page[OutboxItem]:

@@ -31,6 +31,7 @@ class OutboxItemOut(Schema):
     delivered_at = fields.DateTime(allow_none=True)
     problem = fields.Nested(ProblemSummaryOut, allow_none=True, metadata={"description": "Why the hub refused it"})
     receipt = fields.Dict(allow_none=True, metadata={"description": "The hub's verified receipt"})
+    receipt_received_at = fields.DateTime(allow_none=True, metadata={"description": "When the hub received it"})
 
 
 class HubOut(Schema):

@@ -20,3 +20,10 @@ class IdConverter(BaseConverter):
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+def safe_next(target: str | None) -> str | None:
+    """A redirect target only if it is a path on this site, never another host (an open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None

@@ -1,12 +1,14 @@
-"""The shared look: templates and static files that the node and the hub both serve."""
+"""The shared look: the layout, the stylesheet and the error page that the node and the hub both serve."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, current_app
+
+from wijknet.web.i18n import install_i18n
 
 
 def register_shared_ui(app: Flask) -> None:
-    """Serve the shared templates (error page, layout) and static files under /static/wijknet."""
+    """Serve the shared templates and static files (under /static/wijknet), and the languages."""
     shared = Blueprint(
         "wijknet",
         __name__,
@@ -15,3 +17,8 @@ def register_shared_ui(app: Flask) -> None:
         static_url_path="/static/wijknet",
     )
     app.register_blueprint(shared)
+    install_i18n(app)
+
+    @app.context_processor
+    def site() -> dict[str, str]:
+        return {"site_name": current_app.extensions["wijknet.settings"].name}
