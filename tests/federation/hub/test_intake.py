@@ -178,3 +178,16 @@ def test_signed_tender_list(hub_app: Flask, hub_url: str, hub_key: SigningKey) -
     payload = TendersSchema().load(envelopes.verify_tender_list(response.text, keys))
     lot = payload["tenders"][0]["lots"][0]
     assert (lot["lot_id"], lot["required_hours_per_month"]) == ("noordwest", 320)
+
+
+def test_reports_signed_by_a_key_revoked_later_stay_and_are_flagged(hub_app: Flask, node: FakeNode) -> None:
+    from federation.hub.figures.services import audit_view
+    from federation.hub.registry.services import revoke_key
+
+    assert node.send_report(node.report_payload(revision=1)).status_code == 201
+    assert node.send_report(node.report_payload(revision=2)).status_code == 201
+    with hub_app.app_context():
+        revoke_key("tests", node.key.kid, utcnow())
+        db.session.commit()
+        audited = audit_view("noordwest")
+    assert [(a.report.revision, a.current, a.key_revoked) for a in audited] == [(1, False, True), (2, True, True)]
