@@ -14,6 +14,6 @@ forwarded_allow_ips = "127.0.0.1"
 
 def post_worker_init(worker):
     # Every worker offers to run the scheduled jobs; a lock lets exactly one do so.
-    from node.jobs import start_scheduler
+    from node.jobs import start_node_scheduler
 
-    start_scheduler(worker.wsgi)
+    start_node_scheduler(worker.wsgi)

@@ -17,7 +17,7 @@ from node.commands import instance_option, load_app
 from node.extensions import db
 from node.federation.cli import FEDERATION_COMMANDS
 from node.instance import init_instance
-from node.jobs import start_scheduler
+from node.jobs import start_node_scheduler
 from node.members.services import find_by_email
 from node.privacy.services import apply_retention
 from schemas.node.codes import Role
@@ -80,7 +80,7 @@ def run_command(instance: Path, host: str, port: int, workers: int) -> None:
     load_app(instance)  # fail here, with a message, on a bad configuration
 
     def post_worker_init(worker: Any) -> None:
-        start_scheduler(worker.wsgi)
+        start_node_scheduler(worker.wsgi)
 
     say(f"Serving {instance} on http://{host}:{port}/")
     serve(lambda: create_app(instance), host=host, port=port, workers=workers, post_worker_init=post_worker_init)

@@ -14,7 +14,7 @@ from federation.hub.config import CONFIG_FILENAME
 from federation.hub.extensions import db
 from federation.hub.figures.services import audit_view, current_figures
 from federation.hub.instance import init_instance
-from federation.hub.jobs import start_scheduler
+from federation.hub.jobs import start_hub_scheduler
 from federation.hub.registry import services as registry
 from federation.protocol.messages import format_timestamp
 from wijknet.commands import friendly_errors, transaction
@@ -71,7 +71,7 @@ def run_command(instance: Path, host: str, port: int, workers: int, threads: int
     load_app(instance)  # fail here, with a message, on a bad configuration or key file
 
     def post_worker_init(worker: Any) -> None:
-        start_scheduler(worker.wsgi)
+        start_hub_scheduler(worker.wsgi)
         # The app's own objects (modules, mappers, compiled SQL) live as long as the worker: kept out
         # of the garbage collector's full passes, which a report's thousands of dicts would otherwise
         # set off every few reports (about a quarter of intake's CPU time; docs/performance.md).

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Connection, Engine, text
 
 log = logging.getLogger(__name__)
@@ -149,3 +151,32 @@ class SingletonScheduler:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
         self.lock.release()
+
+
+def in_app(app: Flask, db: SQLAlchemy, func: Callable[[], Any]) -> Callable[[], None]:
+    """A job run inside the app with one transaction: committed on success, rolled back and logged on error."""
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                result = func()
+                db.session.commit()
+                log.info("job %s done: %s", func.__name__, result)
+            except Exception:
+                db.session.rollback()
+                log.exception("job %s failed", func.__name__)
+
+    run.__name__ = func.__name__
+    return run
+
+
+def start_scheduler(app: Flask, db: SQLAlchemy, name: str, jobs: list[Job]) -> SingletonScheduler | None:
+    """Start the jobs in this process if its settings want them here; only the lock holder runs them."""
+    if not app.extensions["wijknet.settings"].scheduler:
+        return None
+    with app.app_context():
+        lock = lock_for(db.engine, Path(app.instance_path), name)
+    scheduler = SingletonScheduler(lock, jobs)
+    scheduler.start()
+    app.extensions["wijknet.scheduler"] = scheduler
+    return scheduler
