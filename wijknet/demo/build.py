@@ -1,10 +1,9 @@
-"""Making one demo node: its instance, its example data and its example accounts, in this process."""
+"""Making one demo node: its instance, its example data and its example accounts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from node.app import create_app
 from node.demo.accounts import create_example_accounts
@@ -12,11 +11,8 @@ from node.demo.generator import DemoSummary, generate
 from node.extensions import db
 from node.instance import init_instance
 from schemas.node.codes import Role
-from wijknet.demo.city import UTRECHT, NodePlan
+from wijknet.demo.city import LOCAL_SETTINGS, UTRECHT, NodePlan
 from wijknet.demo.folder import DemoOptions
-
-# Plain http on 127.0.0.1, so no Secure cookies; quick logins instead of a production Argon2 cost.
-DEMO_SETTINGS: dict[str, Any] = {"secure_cookies": False, "password_time_cost": 1, "password_memory_kib": 8192}
 
 
 @dataclass
@@ -36,7 +32,7 @@ def build_node(plan: NodePlan, index: int, options: DemoOptions, now: datetime) 
         municipality=UTRECHT,
         wijk=wijk.code,
         buurten=wijk.buurten,
-        extra=DEMO_SETTINGS,
+        extra={**LOCAL_SETTINGS, "node_id": wijk.node_id},
     )
     app = create_app(plan.instance, {"scheduler": False})
     with app.app_context():

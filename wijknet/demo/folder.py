@@ -20,7 +20,7 @@ from typing import Any
 MARKER = ".wijknet-demo"
 MANIFEST = "demo.json"
 # Raised when what a demo folder holds changes shape, so older folders are rebuilt.
-FORMAT = 1
+FORMAT = 2  # 2: a hub and its enrolled nodes
 
 
 class FolderError(Exception):
@@ -29,14 +29,16 @@ class FolderError(Exception):
 
 @dataclass(frozen=True)
 class DemoOptions:
-    """What decides the data: the same options give the same demo."""
+    """What decides the demo: the same options give the same data, nodes and ports."""
 
     seed: int
     months: int
-    nodes: int = 1
+    nodes: int
+    port: int  # the hub's: each node's link to the hub holds its address
 
     def describe(self) -> str:
-        return f"seed {self.seed}, {self.months} months, {self.nodes} node{'s' if self.nodes != 1 else ''}"
+        nodes = f"{self.nodes} node{'s' if self.nodes != 1 else ''}"
+        return f"seed {self.seed}, {self.months} months, {nodes}, hub on port {self.port}"
 
 
 class FolderState(StrEnum):

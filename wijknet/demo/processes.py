@@ -14,7 +14,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +120,27 @@ class Supervisor:
             if time.monotonic() > deadline:
                 raise ChildFailed(child, f"did not answer at {url} within {timeout:.0f} seconds")
             time.sleep(POLL_SECONDS)
+
+    def wait_all(self, tick: Callable[[], None] = lambda: None) -> None:
+        """Wait until every child has exited; ChildFailed for one that failed. `tick` runs between looks."""
+        while True:
+            running = False
+            for child in self.children:
+                status = child.process.poll()
+                if status is None:
+                    running = True
+                elif status != 0:
+                    raise ChildFailed(child, f"failed with status {status}")
+            if not running:
+                return
+            tick()
+            time.sleep(POLL_SECONDS)
+
+    def check_running(self) -> None:
+        """ChildFailed if a child has exited: a server should not."""
+        for child in self.children:
+            if child.process.poll() is not None:
+                raise ChildFailed(child, f"exited with status {child.process.returncode}")
 
     def watch(self) -> Child:
         """Wait until a child exits by itself (it should not) and return it; Ctrl-C interrupts the wait."""
