@@ -182,41 +182,31 @@ def offers_active(m: Subquery) -> Select[Any]:
 def volunteers_active(m: Subquery) -> Select[Any]:
     """Volunteers who accepted a match in the month, or logged unpaid hours in it."""
     accepted = (
-        select(*_facts(m, HelpRequest.category, Member.buurt_code, Match.volunteer_id))
+        select(*_facts(m, Match.category, Member.buurt_code, Match.volunteer_id))
         .join(Match, and_(Match.responded_at >= m.c.start, Match.responded_at < m.c.end))
-        .join(HelpRequest, HelpRequest.id == Match.request_id)
         .join(Member, Member.id == Match.volunteer_id)
         .where(Match.status.in_([MatchStatus.ACCEPTED, MatchStatus.COMPLETED, MatchStatus.WITHDRAWN]))
     )
-    return union_all(accepted, *_hours(m, paid=False, amounts=False))
+    return union_all(accepted, _hours(m, paid=False, amounts=False))
 
 
-def _hours(m: Subquery, *, paid: bool, amounts: bool = True) -> tuple[Select[Any], Select[Any]]:
-    """Hours logged in the month on matches (the request's category) and on assignments (its category)."""
+def _hours(m: Subquery, *, paid: bool, amounts: bool = True) -> Select[Any]:
+    """Hours logged in the month, under their category (a match's request's, or the assignment's)."""
     in_month = and_(TimeLog.worked_on >= m.c.first_day, TimeLog.worked_on < m.c.next_day, TimeLog.paid.is_(paid))
     amount = TimeLog.hours if amounts else None
-    on_matches = (
-        select(*_facts(m, HelpRequest.category, Member.buurt_code, TimeLog.member_id, amount))
+    return (
+        select(*_facts(m, TimeLog.category, Member.buurt_code, TimeLog.member_id, amount))
         .join(TimeLog, in_month)
-        .join(Match, Match.id == TimeLog.match_id)
-        .join(HelpRequest, HelpRequest.id == Match.request_id)
         .join(Member, Member.id == TimeLog.member_id)
     )
-    on_assignments = (
-        select(*_facts(m, Assignment.category, Member.buurt_code, TimeLog.member_id, amount))
-        .join(TimeLog, in_month)
-        .join(Assignment, Assignment.id == TimeLog.assignment_id)
-        .join(Member, Member.id == TimeLog.member_id)
-    )
-    return on_matches, on_assignments
 
 
 def volunteer_hours(m: Subquery) -> Select[Any]:
-    return union_all(*_hours(m, paid=False))
+    return _hours(m, paid=False)
 
 
 def paid_hours(m: Subquery) -> Select[Any]:
-    return union_all(*_hours(m, paid=True))
+    return _hours(m, paid=True)
 
 
 def assignments_active(m: Subquery) -> Select[Any]:

@@ -43,9 +43,17 @@ class DeliverySummary:
 
 
 def deliver_pending(
-    client: HubClient, *, clock: Callable[[], datetime] = utcnow, rng: random.Random | None = None
+    client: HubClient,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    rng: random.Random | None = None,
+    now_for_all: bool = False,
 ) -> DeliverySummary:
-    """Send what is due, in order of creation; stop at the first message that must wait."""
+    """Send what is due, in order of creation; stop at the first message that must wait.
+
+    `now_for_all`: a person asked to send now, so waiting messages go now
+    too instead of when their backoff runs out (they may know the hub is back).
+    """
     summary = DeliverySummary()
     lock = lock_for(db.engine, Path(current_app.instance_path), "sender")
     if not lock.try_acquire():
@@ -53,7 +61,7 @@ def deliver_pending(
         return summary
     try:
         while True:
-            item = _next_due(clock())
+            item = _next_due(clock(), now_for_all)
             if item is None:
                 break
             outcome = _deliver(item, client, clock, rng)
@@ -78,12 +86,12 @@ def _pending() -> list[OutboxItem]:
     return list(db.session.scalars(pending))
 
 
-def _next_due(now: datetime) -> OutboxItem | None:
+def _next_due(now: datetime, now_for_all: bool) -> OutboxItem | None:
     """The oldest pending message, if its time has come; a later one never overtakes it."""
     item = db.session.scalar(
         select(OutboxItem).where(OutboxItem.state == OutboxState.PENDING).order_by(OutboxItem.id).limit(1)
     )
-    if item is None or item.next_attempt_at > now:
+    if item is None or (item.next_attempt_at > now and not now_for_all):
         return None
     return item
 

@@ -30,8 +30,12 @@ def sync(
     *,
     clock: Callable[[], datetime] = utcnow,
     rng: random.Random | None = None,
+    now_for_all: bool = False,
 ) -> dict[str, Any]:
-    """Build the reports whose figures changed and deliver everything due; a summary for people and scripts."""
+    """Build the reports whose figures changed and deliver everything due; a summary for people and scripts.
+
+    `now_for_all`: asked by a person, so messages waiting out a backoff are tried now too.
+    """
     require_role(actor, Role.ADMIN)
     link = require_link()
     summary: dict[str, Any] = {"node_id": link.node_id, "hub": link.hub_url}
@@ -45,7 +49,7 @@ def sync(
         summary["note"] = "a key rotation waits to be delivered; no new reports are made until it is"
     client = client_for(link.hub_url)
     db.session.commit()
-    delivered = deliver_pending(client, clock=clock, rng=rng)
+    delivered = deliver_pending(client, clock=clock, rng=rng, now_for_all=now_for_all)
     summary.update(asdict(delivered))
     return summary
 

@@ -26,7 +26,7 @@ def status() -> str:
 @login_required
 @commits
 def sync_now() -> Response:
-    summary = sync(actor_for_account(current_user))
+    summary = sync(actor_for_account(current_user), now_for_all=True)
     made, delivered, failed = len(summary["revisions"]), summary["delivered"], summary["failed"]
     if summary["waiting"]:
         flash(

@@ -130,3 +130,20 @@ def test_a_later_message_never_overtakes_one_waiting(node: Flask, hub_app: Flask
     assert reports_at_hub(hub_app) == Counter()
     run_sync(node, clock=clock)  # not due yet: nothing is sent, not even the later ones
     assert reports_at_hub(hub_app) == Counter()
+
+
+def test_a_person_asking_to_send_now_does_not_wait_out_the_backoff(
+    node: Flask, hub_app: Flask, proxy: FaultProxy
+) -> None:
+    from node.accounts.actor import Actor
+    from node.extensions import db
+    from node.federation.sync import sync
+
+    proxy.faults.append("500")
+    clock = Clock()
+    first = run_sync(node, clock=clock)
+    assert first["waiting"] == len(first["revisions"])
+    with node.app_context():
+        again = sync(Actor.system("tests"), clock=clock, now_for_all=True)
+        db.session.commit()
+    assert again["delivered"] == len(first["revisions"]) and again["waiting"] == 0
