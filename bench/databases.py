@@ -3,7 +3,8 @@
 A built database carries a stamp (the data set's key, how long the build took
 and the CREATE INDEX statements it has), so a rerun skips the build, and a
 change to the models' indexes is applied to the loaded data instead of
-loading it again.
+loading it again. A column the models gained cannot be added that way (its
+values come from the generator): a database that lacks one is built again.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def sqlite_dataset(results_dir: Path, name: str, spec: NodeDataSpec, metadata: M
     event.listen(engine, "connect", _fast_sqlite_build)
     try:
         stamp = _read_stamp(engine)
-        if stamp is None or stamp["key"] != spec.key():
+        if stamp is None or stamp["key"] != spec.key() or _lacks_columns(engine, metadata):
             engine.dispose()
             for leftover in path.parent.glob(path.name + "*"):
                 leftover.unlink()  # a build that did not finish
@@ -121,7 +122,7 @@ def postgres_dataset(url: str, spec: NodeDataSpec, metadata: MetaData) -> Datase
 
     try:
         stamp = _read_stamp(engine)
-        if stamp is None or stamp["key"] != spec.key():
+        if stamp is None or stamp["key"] != spec.key() or _lacks_columns(engine, metadata):
             with engine.begin() as connection:
                 connection.execute(text("DROP SCHEMA public CASCADE"))
                 connection.execute(text("CREATE SCHEMA public"))
@@ -147,6 +148,18 @@ def _read_stamp(engine: Engine) -> dict[str, Any] | None:
             return None
         row = connection.execute(select(STAMP)).mappings().first()
         return dict(row) if row else None
+
+
+def _lacks_columns(engine: Engine, metadata: MetaData) -> bool:
+    """Whether a stored table lacks a column the models have (built by an older version of the generator)."""
+    with engine.connect() as connection:
+        inspector = inspect(connection)
+        stored = set(inspector.get_table_names())
+        return any(
+            {c.name for c in table.columns} - {c["name"] for c in inspector.get_columns(table.name)}
+            for table in metadata.sorted_tables
+            if table.name in stored
+        )
 
 
 def _build(engine: Engine, url: str, spec: NodeDataSpec, metadata: MetaData, size: Callable[[], int]) -> Dataset:

@@ -2,13 +2,18 @@
 
 The ORM would spend most of its time on identity maps and events; a bulk
 load of a million requests only needs the values written in the form the
-app's column types write them.
+app's column types write them. What the services derive is derived here the
+same way: a request's waiting time from the row's own values (so rows made by
+hand, like a test's requests on the edges of a month, cannot carry a stale
+one), and the volunteers' months of activity from the matches and hours
+loaded.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import JSON, Column, Connection, Enum, Index, MetaData, String, Table, insert, text
@@ -16,24 +21,55 @@ from sqlalchemy.schema import CreateIndex
 from sqlalchemy.types import TypeDecorator
 
 from bench.node_data import Batch
+from federation.protocol.periods import period_of, period_of_date
+from node.help.models import waiting_hours
+from node.needs.activity import COUNTED_MATCH_STATUSES, Activity, activity_rows
+from node.work.models import VolunteerActivity
 
 
 def load(connection: Connection, metadata: MetaData, batches: Iterable[Batch]) -> dict[str, int]:
-    """Write every batch into its table; returns the rows written per table."""
+    """Write every batch into its table, a whole node in one call; returns the rows written per table."""
     postgres = connection.dialect.name == "postgresql"
     raw = {name: _storage_table(table) for name, table in metadata.tables.items()}
     counts: dict[str, int] = {}
-    for batch in batches:
-        if not batch.rows:
-            continue
+    activities: list[Activity] = []
+
+    def write(batch: Batch) -> None:
         if postgres:
             _copy(connection, metadata.tables[batch.table], batch.rows)
         else:
             connection.execute(insert(raw[batch.table]), batch.rows)
         counts[batch.table] = counts.get(batch.table, 0) + len(batch.rows)
+
+    for batch in batches:
+        if not batch.rows:
+            continue
+        _derive(batch)
+        activities.extend(_activities(batch))
+        write(batch)
+    if activities:
+        write(Batch(VolunteerActivity.__tablename__, activity_rows(activities)))
     if postgres:
         _reset_sequences(connection, metadata, counts)
     return counts
+
+
+def _derive(batch: Batch) -> None:
+    if batch.table == "help_requests":
+        for row in batch.rows:
+            matched = row["matched_at"]
+            row["waiting_hours"] = None if matched is None else waiting_hours(row["created_at"], matched)
+
+
+def _activities(batch: Batch) -> Iterator[Activity]:
+    if batch.table == "matches":
+        for row in batch.rows:
+            if row["status"] in COUNTED_MATCH_STATUSES and row["responded_at"] is not None:
+                yield row["volunteer_id"], row["category"], period_of(row["responded_at"].replace(tzinfo=UTC))
+    elif batch.table == "time_logs":
+        for row in batch.rows:
+            if not row["paid"]:
+                yield row["member_id"], row["category"], period_of_date(row["worked_on"])
 
 
 def _storage_table(table: Table) -> Table:

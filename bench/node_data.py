@@ -31,7 +31,9 @@ from schemas.node.codes import (
 )
 
 # Bump when the generator's output changes, so cached databases are rebuilt.
-GENERATOR_VERSION = 1
+# 2: the category on matches and time logs (and the waiting time, which the loader derives).
+# 3: the volunteers' months of activity (derived by the loader).
+GENERATOR_VERSION = 3
 
 MUNICIPALITY, WIJK = "GM0344", "WK034402"
 BUURTEN = {f"{WIJK.replace('WK', 'BU')}{n:02d}": f"Buurt {n}" for n in range(1, 9)}
@@ -302,17 +304,26 @@ class _Generator:
             last = min(ends, self.t1 - DAY)
             for _ in range(logs_each):
                 worked = rng.uniform(t, max(t, last))
-                logs.rows.append(self._time_log(rng.choice(crew), None, i, worked, paid))
+                logs.rows.append(self._time_log(rng.choice(crew), None, i, category, worked, paid))
         yield assignments
         yield logs
 
-    def _time_log(self, member_id: int, match_id: int | None, assignment_id: int | None, t: float, paid: bool):
+    def _time_log(
+        self,
+        member_id: int,
+        match_id: int | None,
+        assignment_id: int | None,
+        category: str | None,
+        t: float,
+        paid: bool,
+    ):
         self.time_log_id += 1
         return {
             "id": self.time_log_id,
             "member_id": member_id,
             "match_id": match_id,
             "assignment_id": assignment_id,
+            "category": category,  # None on a match: its request's, filled in once that is chosen
             "worked_on": _local_day(t),
             "hours_hundredths": self.rng.choice((50, 75, 100, 150, 200, 250, 300, 400)),
             "paid": paid,
@@ -351,6 +362,7 @@ class _Generator:
                     "id": last_match_id + len(matches) + 1,
                     "request_id": request_id,
                     "volunteer_id": volunteer,
+                    "category": None,  # the request's, filled in once that is chosen
                     "status": status.value,
                     "proposed_at": _at(proposed),
                     "proposed_by_id": rng.choice(self.coordinator_ids),
@@ -386,7 +398,7 @@ class _Generator:
                 for _ in range(count):
                     worked = started + (close - started) * rng.random()
                     helper = volunteer if rng.random() < 0.95 else self._volunteer_by(t)
-                    logs.append(self._time_log(helper, accepted, None, worked, False))
+                    logs.append(self._time_log(helper, accepted, None, None, worked, False))
             else:
                 status, closed = rng.choice((RequestStatus.CANCELLED, RequestStatus.REFERRED)), close
                 matches[-1].update(status=MatchStatus.WITHDRAWN.value, withdrawn_at=_at(close))
@@ -401,10 +413,14 @@ class _Generator:
         if status == RequestStatus.REFERRED:
             referral = rng.choice(("social_team", "gp", "municipality", "debt_counselling", "other"))
         cleared = closed is not None and closed + RETENTION_DAYS * DAY < end
+        # Chosen here, after the matches, so that the same seed still gives the same node as before.
+        category = self._pick(self.categories, self.category_cum)
+        for row in (*matches, *logs):
+            row["category"] = category
         request = {
             "id": request_id,
             "requester_id": requester,
-            "category": self._pick(self.categories, self.category_cum),
+            "category": category,
             "description": None if cleared else rng.choice(DESCRIPTIONS),
             "urgency": self._pick(URGENCIES, self.urgency_cum),
             "buurt_code": self.member_buurt[requester - 1],

@@ -27,12 +27,20 @@ class QueryPlan:
 
 
 def query_plans(engine: Engine, metadata: MetaData, module_file: str, call: Callable[[], object]) -> list[QueryPlan]:
-    """Run `call`, catching each SELECT it sends, then explain each with the same parameters."""
+    """Run `call`, catching each SELECT it sends, then explain each with the same parameters.
+
+    The planner settings it makes on the way (`SET LOCAL ...`) are made again
+    in the same order, in one transaction, so that each plan is the one the
+    call got.
+    """
     sent: list[tuple[str, str, Any]] = []
 
     def catch(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
+        verb = statement.lstrip().upper()
+        if verb.startswith(("SELECT", "WITH")):
             sent.append((_sender(module_file), statement, parameters))
+        elif verb.startswith("SET "):
+            sent.append(("", statement, parameters))
 
     event.listen(engine, "before_cursor_execute", catch)
     try:
@@ -41,8 +49,11 @@ def query_plans(engine: Engine, metadata: MetaData, module_file: str, call: Call
         event.remove(engine, "before_cursor_execute", catch)
     seen: dict[str, int] = {}
     plans = []
-    with engine.connect() as connection:
+    with engine.connect() as connection, connection.begin():
         for query, statement, parameters in sent:
+            if not query:
+                connection.exec_driver_sql(statement, parameters)
+                continue
             seen[query] = seen.get(query, 0) + 1
             label = query if seen[query] == 1 else f"{query} #{seen[query]}"
             plans.append(_explain(connection, metadata, label, statement, parameters))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Float, Select, and_, case, cast, func, select, text
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
 from node.extensions import db
 
@@ -14,15 +17,56 @@ def dialect_name() -> str:
     return db.session.get_bind().dialect.name
 
 
-def without_jit() -> None:
-    """Compile no query plans to machine code for the rest of this transaction (PostgreSQL).
+def plan_for_aggregation() -> None:
+    """Plan the rest of this transaction's queries for aggregating over data in memory (PostgreSQL).
 
-    JIT pays off for queries that run for minutes; for an aggregation over a
-    million rows that must answer within a second it compiles longer than the
-    query runs (3.5 s for five years of active volunteers, by EXPLAIN ANALYZE).
+    No JIT: it pays off for queries that run for minutes; for an aggregation
+    over a million rows that must answer within a second it compiles longer
+    than the query runs (3.5 s for five years of active volunteers, by EXPLAIN
+    ANALYZE). Index pages priced like the table's: with the stock
+    `random_page_cost` of 4 (a disk's), the planner hash-aggregates whole
+    tables where reading a covering index in the order of the GROUP BY is
+    faster, as it is when the data is in memory. And room to sort some
+    100,000 small rows (window functions over counts) in memory.
     """
     if dialect_name() == "postgresql":
         db.session.execute(text("SET LOCAL jit = off"))
+        db.session.execute(text("SET LOCAL random_page_cost = 1.1"))
+        db.session.execute(text("SET LOCAL work_mem = '32MB'"))
+
+
+@contextmanager
+def grouping_in_index_order() -> Iterator[None]:
+    """Aggregate by reading rows in the order of the GROUP BY, not by hashing them, while inside (PostgreSQL).
+
+    For most of a big table, hashing tens of thousands of (text, text,
+    integer) groups takes half as long again as reading a covering index in
+    the order of the GROUP BY (0.35 s against 0.23 s for five years of
+    waiting times); the planner's costs say the opposite.
+    """
+    if dialect_name() != "postgresql":
+        yield
+        return
+    db.session.execute(text("SET LOCAL enable_hashagg = off"))
+    try:
+        yield
+    finally:
+        db.session.execute(text("SET LOCAL enable_hashagg TO DEFAULT"))
+
+
+def hidden_from_index(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """`column`, but not usable for an index lookup by SQLite's planner; as it is on PostgreSQL.
+
+    A unary `+` changes no value and is SQLite's documented way to keep a
+    condition from choosing the index. A condition on a range of `column`
+    then no longer makes SQLite read that range and sort it for the GROUP BY:
+    it reads an index in the order of the GROUP BY instead, skipping the rows
+    outside the range, which is several times faster once the range holds
+    more than a small part of the table. (PostgreSQL weighs both itself.)
+    """
+    if dialect_name() != "sqlite":
+        return column
+    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
 
 
 def days_between(start: Any, end: Any) -> ColumnElement[float]:

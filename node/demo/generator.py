@@ -32,6 +32,7 @@ from node.extensions import db
 from node.help.models import HelpOffer, HelpRequest
 from node.matching.models import Match
 from node.members.models import Member, MemberRole
+from node.needs.activity import rebuild_activity
 from node.settings.models import NodeSetting
 from node.work.models import Assignment, Invoice, TimeLog
 from schemas.node.codes import AuditAction
@@ -99,6 +100,7 @@ def generate(
     corrections = add_corrections(world, stories, work)
     _set_privacy_statement(world)
     db.session.flush()
+    rebuild_activity()  # what the services keep as they go, for data written straight through the models
     _audit_corrections(corrections)
     db.session.flush()
     return _summarise(timeline, world, corrections)

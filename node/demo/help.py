@@ -2,8 +2,9 @@
 
 Each request's life is told as a story of events in time order, following
 the same workflow rules as the services (`MANUAL_TRANSITIONS`, the match
-`TRANSITIONS`, a first accepted match setting `matched_at`). A story stops at
-the first event after `now`: what it would do next has not happened yet, so
+`TRANSITIONS`, a first accepted match setting `matched_at` and the waiting
+time, matches and hours under the request's category). A story stops at the
+first event after `now`: what it would do next has not happened yet, so
 requests are left open, waiting, matched or in progress as real ones are.
 """
 
@@ -86,6 +87,7 @@ class Story:
         match = Match(
             request=self.request,
             volunteer_id=volunteer.member.id,
+            category=self.request.category,
             status=MatchStatus.PROPOSED,
             proposed_at=instant,
             proposed_by_id=self.world.coordinator().member.id,
@@ -108,8 +110,7 @@ class Story:
         pairing.volunteer.helping.append(pairing.match)
         if self.request.status == RequestStatus.OPEN:
             self.request.status = RequestStatus.MATCHED
-            if self.request.matched_at is None:
-                self.request.matched_at = instant  # the first accepted match; waiting ends here
+            self.request.record_first_match(instant)
 
     def withdraw(self, instant: datetime, pairing: Pairing) -> None:
         """The volunteer drops out; with nobody else on it, the request is open again."""
@@ -155,6 +156,7 @@ class Story:
         log = TimeLog(
             member_id=pairing.volunteer.member.id,
             match=pairing.match,
+            category=pairing.match.category,
             worked_on=local_date(instant),
             hours=quarter_hours(world, low, high),
             paid=False,

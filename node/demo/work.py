@@ -153,6 +153,7 @@ def _log_hours(world: World, item: Work, template: Template, until: date) -> Non
             log = TimeLog(
                 member_id=worker.member.id,
                 assignment=assignment,
+                category=assignment.category,
                 worked_on=day,
                 hours=quarter_hours(world, min(2, share), max(2, min(8, share))),
                 paid=assignment.paid,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,6 +19,13 @@ from schemas.node.codes import (
     Urgency,
 )
 from wijknet.web.database import utcnow
+
+HOUR = timedelta(hours=1)
+
+
+def waiting_hours(created_at: datetime, matched_at: datetime) -> int:
+    """Whole hours from a request to its first accepted match, rounded down (exact: no floating point)."""
+    return (matched_at - created_at) // HOUR
 
 
 class HelpRequest(db.Model):
@@ -38,6 +45,10 @@ class HelpRequest(db.Model):
     # when it was done, cancelled or referred.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     matched_at: Mapped[datetime | None]  # the first accepted match; never reset
+    # Set with matched_at (`record_first_match`): the needs analysis counts
+    # requests per hour waited and finds the median among a few of them,
+    # instead of sorting every waiting time of the period.
+    waiting_hours: Mapped[int | None]
     started_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     referral_to: Mapped[ReferralTarget | None] = mapped_column(enum_column(ReferralTarget))
@@ -53,7 +64,14 @@ class HelpRequest(db.Model):
         # range on the instant, grouped by category and buurt.
         Index("ix_help_requests_created", "created_at", "category", "buurt_code", "status"),
         # Also "open at a moment": (no match, no close, made before) and (matched after) are ranges here.
-        Index("ix_help_requests_matched", "matched_at", "closed_at", "created_at", "category", "buurt_code"),
+        Index(
+            "ix_help_requests_matched",
+            *("matched_at", "closed_at", "created_at", "category", "buurt_code", "waiting_hours"),
+        ),
+        # The needs analysis over long periods reads these whole, in the order it groups by,
+        # rather than a range it would have to sort (see `node.needs.services`).
+        Index("ix_help_requests_category", "category", "buurt_code", "created_at"),
+        Index("ix_help_requests_waiting", "category", "waiting_hours", "buurt_code", "matched_at", "created_at"),
         Index("ix_help_requests_closed", "closed_at", "status", "category", "buurt_code"),
         Index("ix_help_requests_status", "status", "urgency", "created_at"),
     )
@@ -61,6 +79,12 @@ class HelpRequest(db.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+    def record_first_match(self, instant: datetime) -> None:
+        """A match was accepted at `instant`: the first one ends the waiting, later ones change nothing."""
+        if self.matched_at is None:
+            self.matched_at = instant
+            self.waiting_hours = waiting_hours(self.created_at, instant)
 
 
 class HelpOffer(db.Model):

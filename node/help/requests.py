@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, exists, select
+from sqlalchemy import case, exists, select, update
 
 from node.accounts.actor import Actor
 from node.accounts.permissions import require_role
@@ -18,6 +18,8 @@ from node.help.models import HelpRequest
 from node.matching.models import Match
 from node.members.models import Member
 from node.members.services import has_active_consent
+from node.needs.activity import match_activities, refresh_activities
+from node.work.models import TimeLog
 from schemas.node.codes import (
     CLOSED_STATUSES,
     LIVE_MATCH_STATUSES,
@@ -179,6 +181,8 @@ def update_request(actor: Actor, request_id: int, changes: dict[str, Any]) -> He
         check_buurt(changes["buurt_code"])
     if "preferred_slots" in changes:
         changes["preferred_slots"] = normalise_slots(changes["preferred_slots"])
+    if "category" in changes and changes["category"] != help_request.category:
+        _recategorise(help_request, changes["category"])
     for key, value in changes.items():
         setattr(help_request, key, value)
     db.session.flush()
@@ -191,6 +195,25 @@ def update_request(actor: Actor, request_id: int, changes: dict[str, Any]) -> He
         detail=changed_fields(changes),
     )
     return help_request
+
+
+def _recategorise(help_request: HelpRequest, category: str) -> None:
+    """A corrected category holds for the request's matches and the hours on them too (they count under it)."""
+    matches = select(Match.id).where(Match.request_id == help_request.id)
+    months = match_activities(list(db.session.scalars(matches)), (help_request.category, category))
+    db.session.execute(
+        update(Match)
+        .where(Match.request_id == help_request.id)
+        .values(category=category)
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.execute(
+        update(TimeLog)
+        .where(TimeLog.match_id.in_(matches))
+        .values(category=category)
+        .execution_options(synchronize_session="fetch")
+    )
+    refresh_activities(months)  # the volunteers' months leave the old category for the new one
 
 
 def change_status(

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from federation.protocol.periods import period_of
 from node.accounts.actor import Actor
 from node.accounts.permissions import require_role
 from node.audit.services import record
@@ -16,6 +17,7 @@ from node.help.models import HelpRequest
 from node.matching.models import Match
 from node.members.models import Member
 from node.members.services import has_active_consent
+from node.needs.activity import refresh_activity
 from schemas.node.codes import (
     CLOSED_STATUSES,
     LIVE_MATCH_STATUSES,
@@ -84,6 +86,7 @@ def propose(actor: Actor, request_id: int, volunteer_id: int, note: str | None =
     match = Match(
         request_id=request_id,
         volunteer_id=volunteer_id,
+        category=help_request.category,
         proposed_by_id=actor.member_id,
         note=note,
         proposed_at=utcnow(),
@@ -141,14 +144,15 @@ def change_status(
         match.responded_at = now
     if status == MatchStatus.ACCEPTED and help_request.status == RequestStatus.OPEN:
         help_request.status = RequestStatus.MATCHED
-        if help_request.matched_at is None:
-            help_request.matched_at = now  # the first accepted match; waiting time ends here
+        help_request.record_first_match(now)
     if status == MatchStatus.COMPLETED:
         match.completed_at = now
     if status == MatchStatus.WITHDRAWN:
         match.withdrawn_at = now
         reopen_if_unmatched(help_request, match)
     db.session.flush()
+    if status == MatchStatus.ACCEPTED:
+        refresh_activity(match.volunteer_id, match.category, period_of(now))
     record(
         actor,
         AuditAction.UPDATE,

@@ -7,13 +7,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from federation.protocol.periods import period_of_date
 from node.accounts.actor import Actor
 from node.accounts.permissions import require_role
 from node.areas.services import check_buurt
 from node.audit.services import changed_fields, record
 from node.extensions import db
+from node.needs.activity import refresh_activities
 from node.work.models import Assignment, Invoice, Partner, TimeLog
 from schemas.node.codes import AssignmentStatus, AuditAction, PartnerKind, Role
 from wijknet.errors import Conflict, FieldError, InvalidInput, InvalidTransition, NotFound
@@ -138,6 +140,24 @@ def update_assignment(actor: Actor, assignment_id: int, changes: dict[str, Any])
     if "buurt_code" in changes:
         check_buurt(changes["buurt_code"])
     logged = dict(changes)
+    if "category" in changes and changes["category"] != assignment.category:
+        # The hours logged on it count under its category: they move with it.
+        unpaid = db.session.execute(
+            select(TimeLog.member_id, TimeLog.worked_on).where(
+                TimeLog.assignment_id == assignment_id, TimeLog.paid.is_(False)
+            )
+        ).all()
+        db.session.execute(
+            update(TimeLog)
+            .where(TimeLog.assignment_id == assignment_id)
+            .values(category=changes["category"])
+            .execution_options(synchronize_session="fetch")
+        )
+        refresh_activities(
+            (member, category, period_of_date(day))
+            for member, day in unpaid
+            for category in (assignment.category, changes["category"])
+        )
     for key, value in changes.items():
         setattr(assignment, key, value)
     if status is not None and status != assignment.status:

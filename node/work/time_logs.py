@@ -14,6 +14,7 @@ from node.audit.services import changed_fields, record
 from node.extensions import db
 from node.matching.models import Match
 from node.members.models import Member
+from node.needs.activity import log_activity, refresh_activities, refresh_activity
 from node.work.models import Assignment, TimeLog
 from schemas.node.codes import AssignmentStatus, AuditAction, MatchStatus, Role
 from wijknet.errors import FieldError, InvalidInput, NotFound, PermissionDenied
@@ -73,6 +74,7 @@ def log_hours(actor: Actor, data: dict[str, Any]) -> TimeLog:
             )
         if member_id != match.volunteer_id and not actor.is_staff:
             raise PermissionDenied("Only a coordinator logs hours for someone else.")
+        category = match.category
     else:
         assignment = db.session.get(Assignment, assignment_id)
         if assignment is None:
@@ -82,9 +84,11 @@ def log_hours(actor: Actor, data: dict[str, Any]) -> TimeLog:
                 "Hours go on an active or finished assignment.",
                 [FieldError("assignment_id", f"The assignment is {assignment.status}.")],
             )
-    log = TimeLog(member_id=member_id, created_by_id=actor.member_id, **data)
+        category = assignment.category
+    log = TimeLog(member_id=member_id, category=category, created_by_id=actor.member_id, **data)
     db.session.add(log)
     db.session.flush()
+    refresh_activity(*log_activity(log))
     record(actor, AuditAction.CREATE, "time_log", log.id, subject_member_id=member_id)
     return log
 
@@ -125,9 +129,11 @@ def update_time_log(actor: Actor, log_id: int, changes: dict[str, Any]) -> TimeL
         raise PermissionDenied("Only a coordinator changes hours someone else logged.")
     if "worked_on" in changes:
         _check_worked_on(changes["worked_on"])
+    before = log_activity(log)
     for key, value in changes.items():
         setattr(log, key, value)
     db.session.flush()
+    refresh_activities([before, log_activity(log)])  # another day, or paid now
     record(
         actor, AuditAction.UPDATE, "time_log", log_id, subject_member_id=log.member_id, detail=changed_fields(changes)
     )
@@ -138,6 +144,8 @@ def delete_time_log(actor: Actor, log_id: int) -> None:
     log = get_time_log(actor, log_id)
     if not actor.is_staff and log.created_by_id != actor.member_id:
         raise PermissionDenied("Only a coordinator removes hours someone else logged.")
+    activity = log_activity(log)
     db.session.delete(log)
     db.session.flush()
+    refresh_activity(*activity)
     record(actor, AuditAction.DELETE, "time_log", log_id, subject_member_id=log.member_id)

@@ -22,7 +22,7 @@ from node.demo.accounts import EXAMPLE_EMAILS, EXAMPLE_PASSWORD, create_example_
 from node.demo.corrections import CorrectionKind
 from node.demo.generator import DemoSummary, generate
 from node.extensions import db
-from node.help.models import HelpOffer, HelpRequest
+from node.help.models import HelpOffer, HelpRequest, waiting_hours
 from node.matching.models import Match
 from node.members.models import Consent, Member, MemberRole
 from node.work.models import Assignment, Partner, TimeLog
@@ -83,6 +83,7 @@ def test_requests_and_matches_keep_the_workflow_rules(app: Flask) -> None:
             matches = matches_by_request.get(r.id, [])
             accepted = [m.responded_at for m in matches if m.responded_at and m.status != MatchStatus.DECLINED]
             assert r.matched_at == (min(accepted) if accepted else None), r.id  # the first accepted match
+            assert r.waiting_hours == (None if r.matched_at is None else waiting_hours(r.created_at, r.matched_at))
             assert (r.closed_at is not None) == (r.status in CLOSED_STATUSES), r.id
             assert (r.referral_to is not None) == (r.status == RequestStatus.REFERRED), r.id
             if r.status == RequestStatus.IN_PROGRESS:
@@ -102,6 +103,7 @@ def test_requests_and_matches_keep_the_workflow_rules(app: Flask) -> None:
             assert r.created_at <= r.updated_at <= NOW, r.id
             assert r.buurt_code in BUURTEN and r.category in CATEGORY_CODES
             for m in matches:
+                assert m.category == r.category, m.id  # counted under its request's category
                 assert r.created_at <= m.proposed_at, m.id
                 assert m.volunteer_id != r.requester_id
                 assert m.volunteer.has_role(Role.VOLUNTEER)
@@ -150,6 +152,7 @@ def test_hours_belong_to_accepted_matches_or_running_assignments(app: Flask) -> 
         assert any(log.match_id for log in logs) and any(log.assignment_id for log in logs)
         for log in logs:
             assert (log.match_id is None) != (log.assignment_id is None)
+            assert log.category == (log.match or log.assignment).category, log.id
             assert 0 < log.hours <= 24
             assert log.worked_on <= TODAY and local_day(log.created_at) >= log.worked_on and log.created_at <= NOW
             if log.match is not None:

@@ -20,7 +20,9 @@ from node.extensions import db
 from node.help.models import HelpRequest
 from node.help.offers import create_offer, update_offer
 from node.help.requests import change_status as change_request_status
+from node.matching.models import Match
 from node.matching.services import change_status as change_match_status
+from node.work.models import TimeLog
 from schemas.node.codes import MatchStatus, OfferStatus, RequestStatus, Role
 from tests.node.api.conftest import assert_problem, update_row
 from tests.node.factories import Factory
@@ -149,3 +151,64 @@ def test_filters_narrow_the_analysis(client: FlaskClient, make: Factory, data_se
 def test_impossible_periods_are_refused(client: FlaskClient, make: Factory, query: str) -> None:
     _, headers = make.person(Role.COORDINATOR)
     assert_problem(client.get(f"/api/v1/needs-analysis?{query}", headers=headers), 422, "invalid_input")
+
+
+def test_the_waiting_time_is_stored_in_whole_hours_when_the_first_match_is_accepted(app: Flask, make: Factory) -> None:
+    volunteer, other = (make.member(roles=(Role.VOLUNTEER,), buurt_code=NOORD) for _ in range(2))
+    request_id = make.help_request(make.member(buurt_code=NOORD), "garden")
+    update_row(app, HelpRequest, request_id, created_at=at("2025-10-05T10:00:00"))
+    first, second = make.match(request_id, volunteer), make.match(request_id, other)
+    stored = lambda: make.query(lambda: db.session.get(HelpRequest, request_id).waiting_hours)  # noqa: E731
+    assert stored() is None  # proposed, not matched
+
+    run(app, lambda: change_match_status(SYSTEM, first, MatchStatus.ACCEPTED, now=at("2025-10-07T09:59:59.999999")))
+    assert stored() == 47  # a microsecond short of 48 hours
+    run(app, lambda: change_match_status(SYSTEM, second, MatchStatus.ACCEPTED, now=at("2025-10-20T10:00:00")))
+    assert stored() == 47  # the first accepted match ended the waiting
+
+
+def test_a_corrected_category_takes_the_matches_hours_and_figures_along(
+    client: FlaskClient, app: Flask, make: Factory
+) -> None:
+    volunteer = make.member(roles=(Role.VOLUNTEER,), buurt_code=NOORD)
+    resident = make.member(buurt_code=NOORD)
+    misfiled, other = make.help_request(resident, "shopping"), make.help_request(resident, "shopping")
+    for request_id in (misfiled, other):
+        update_row(app, HelpRequest, request_id, created_at=at("2025-10-05T10:00:00"))
+    matches = [make.match(r, volunteer) for r in (misfiled, other)]
+    for match_id in matches:
+        run(app, lambda m=match_id: change_match_status(SYSTEM, m, MatchStatus.ACCEPTED, now=at("2025-10-06T10:00:00")))
+    log = make.time_log(volunteer, match_id=matches[0], worked_on=date(2025, 10, 8))
+    _, headers = make.person(Role.COORDINATOR, buurt_code=None)
+    before = figures(analysis(client, headers, "period_from=2025-10&period_to=2025-10")["rows"])
+    assert before == {("shopping", NOORD): (2, 2, 0, 1.0, None, 0, 1, 0)}
+
+    response = client.patch(f"/api/v1/help-requests/{misfiled}", json={"category": "transport"}, headers=headers)
+    assert response.status_code == 200, response.json
+
+    categories = make.query(
+        lambda: (
+            [db.session.get(Match, m).category for m in matches],
+            db.session.get(TimeLog, log).category,
+        )
+    )
+    assert categories == (["transport", "shopping"], "transport")
+    after = figures(analysis(client, headers, "period_from=2025-10&period_to=2025-10")["rows"])
+    assert after == {
+        ("shopping", NOORD): (1, 1, 0, 1.0, None, 0, 1, 0),  # the volunteer is still active in both
+        ("transport", NOORD): (1, 1, 0, 1.0, None, 0, 1, 0),
+    }
+
+
+def test_hours_on_an_assignment_move_with_a_corrected_category(client: FlaskClient, app: Flask, make: Factory) -> None:
+    volunteer = make.member(roles=(Role.VOLUNTEER,), buurt_code=OOST)
+    assignment = make.assignment(status="active", category="practical")
+    log = make.time_log(volunteer, assignment_id=assignment, worked_on=date(2025, 10, 8))
+    _, headers = make.person(Role.COORDINATOR, buurt_code=None)
+
+    response = client.patch(f"/api/v1/assignments/{assignment}", json={"category": "garden"}, headers=headers)
+    assert response.status_code == 200, response.json
+
+    assert make.query(lambda: db.session.get(TimeLog, log).category) == "garden"
+    result = figures(analysis(client, headers, "period_from=2025-10&period_to=2025-10")["rows"])
+    assert result == {("garden", OOST): (0, 0, 0, None, None, 0, 1, 0)}
