@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import needs_analysis
+from bench import hub_intake, needs_analysis
 from bench.framework import Benchmark
 
-BENCHMARKS: dict[str, Benchmark] = {b.name: b for b in (needs_analysis.BENCHMARK,)}
+BENCHMARKS: dict[str, Benchmark] = {b.name: b for b in (needs_analysis.BENCHMARK, hub_intake.BENCHMARK)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import StrEnum
 
@@ -19,13 +20,21 @@ BUURT_PATTERN = re.compile(r"^BU\d{4}[0-9A-Z]{4}$")
 
 def area_level(code: str) -> AreaLevel | None:
     """The level of a well-formed code, or None."""
-    if not isinstance(code, str):
+    # No code is longer than 10 characters. Shorter strings go through a cache: a report names a
+    # handful of areas in hundreds of figures, and the hub checks every figure.
+    if not isinstance(code, str) or len(code) > 10:
         return None
-    if MUNICIPALITY_PATTERN.match(code):
+    return _level(code)
+
+
+@functools.lru_cache(maxsize=1024)
+def _level(code: str) -> AreaLevel | None:
+    # fullmatch: `$` alone would also match before a final newline ("BU03440201\n").
+    if MUNICIPALITY_PATTERN.fullmatch(code):
         return AreaLevel.MUNICIPALITY
-    if WIJK_PATTERN.match(code):
+    if WIJK_PATTERN.fullmatch(code):
         return AreaLevel.WIJK
-    if BUURT_PATTERN.match(code):
+    if BUURT_PATTERN.fullmatch(code):
         return AreaLevel.BUURT
     return None
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from federation.protocol.areas import AreaLevel, area_level, contains
+from federation.protocol.areas import AreaLevel, area_level, wijk_of
 from federation.protocol.codelists import ALL_CATEGORIES, METRIC_BY_CODE
 
 Number = int | float | Decimal
@@ -124,14 +124,17 @@ def _groups(keys: Iterable[Key]) -> list[tuple[Key, list[Key]]]:
     keys = set(keys)
     categories: dict[tuple[str, str], list[Key]] = defaultdict(list)
     buurten: dict[Key, list[Key]] = defaultdict(list)
-    wijken = {area for area, _, _ in keys if area_level(area) == AreaLevel.WIJK}
+    # Each area's level once, and a buurt's wijk straight from its code (a buurt lies in exactly
+    # one wijk): the hub runs this on every report, hundreds of figures over a handful of areas.
+    levels = {area: area_level(area) for area in {area for area, _, _ in keys}}
+    wijken = {area for area, level in levels.items() if level == AreaLevel.WIJK}
+    wijk_of_buurt = {area: wijk_of(area) for area, level in levels.items() if level == AreaLevel.BUURT}
     for area, category, metric in keys:
         if category != ALL_CATEGORIES:
             categories[(area, metric)].append((area, category, metric))
-        if area_level(area) == AreaLevel.BUURT:
-            for wijk in wijken:
-                if contains(wijk, area):
-                    buurten[(wijk, category, metric)].append((area, category, metric))
+        wijk = wijk_of_buurt.get(area)
+        if wijk in wijken:
+            buurten[(wijk, category, metric)].append((area, category, metric))
     groups = []
     for (area, metric), parts in categories.items():
         total = (area, ALL_CATEGORIES, metric)

@@ -11,10 +11,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from typing import Any
 
-_B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
+_B64URL_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
 class EncodingError(ValueError):
@@ -28,23 +27,33 @@ def b64url_encode(data: bytes) -> str:
 
 def b64url_decode(text: str) -> bytes:
     """Decode unpadded base64url; anything else (padding, other characters, stray bits) is refused."""
-    if not isinstance(text, str) or not _B64URL.match(text) or len(text) % 4 == 1:
+    if not isinstance(text, str) or not text.isascii():
+        raise EncodingError("not unpadded base64url")
+    raw = text.encode("ascii")
+    # Deleting the alphabet leaves nothing of a base64url text: one pass in C over a report's 100 KiB.
+    if raw.translate(None, _B64URL_ALPHABET) or len(raw) % 4 == 1:
         raise EncodingError("not unpadded base64url")
     try:
-        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        data = base64.urlsafe_b64decode(raw + b"=" * (-len(raw) % 4))
     except (binascii.Error, ValueError):
         raise EncodingError("not unpadded base64url") from None
-    if b64url_encode(data) != text:  # non-zero trailing bits: a second spelling of the same bytes
+    # Non-zero trailing bits make a second spelling of the same bytes. Only the last group of
+    # 2 or 3 characters (1 or 2 bytes) has such bits, so only it is encoded again to compare.
+    tail = len(raw) % 4
+    if tail and b64url_encode(data[len(data) - tail + 1 :]) != text[-tail:]:
         raise EncodingError("not the canonical base64url of its bytes")
     return data
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise EncodingError(f"duplicate member {key!r}")
-        result[key] = value
+    # Built in C: a report holds a thousand objects. Only one that lost a member is searched.
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise EncodingError(f"duplicate member {key!r}")
+            seen.add(key)
     return result
 
 

@@ -146,6 +146,8 @@ class Period(fields.String):
 
 
 FIGURE_MEMBERS = frozenset({"area", "category", "metric", "value", "suppressed"})
+REQUIRED_FIGURE_MEMBERS = ("area", "category", "metric", "value")  # in the order problems name them
+_REQUIRED_FIGURE_SET = frozenset(REQUIRED_FIGURE_MEMBERS)
 FIGURE_CATEGORIES = frozenset({*CATEGORY_CODES, ALL_CATEGORIES})
 
 
@@ -154,15 +156,20 @@ def figure_problems(figure: Any) -> dict[str, list[str]]:
     if not isinstance(figure, dict):
         return {"_schema": ["Not an object."]}
     problems: dict[str, list[str]] = {}
-    for member in figure.keys() - FIGURE_MEMBERS:
-        problems[member] = ["Unknown field."]
-    for member in ("area", "category", "metric", "value"):
-        if member not in figure:
-            problems[member] = ["Missing data for required field."]
+    members = figure.keys()
+    # Subset tests first, without building sets: a hub checks hundreds of thousands of figures a second.
+    if not members <= FIGURE_MEMBERS:
+        for member in members - FIGURE_MEMBERS:
+            problems[member] = ["Unknown field."]
+    if not members >= _REQUIRED_FIGURE_SET:
+        for member in REQUIRED_FIGURE_MEMBERS:
+            if member not in figure:
+                problems[member] = ["Missing data for required field."]
     area, category, metric_code = figure.get("area"), figure.get("category"), figure.get("metric")
     if "area" in figure and not (isinstance(area, str) and is_area_code(area)):
         problems["area"] = ["Not a CBS area code (GM0344, WK034402, BU03440201)."]
-    if "category" in figure and category not in FIGURE_CATEGORIES:
+    known_category = isinstance(category, str) and category in FIGURE_CATEGORIES  # a list is no code, nor hashable
+    if "category" in figure and not known_category:
         problems["category"] = ["Not a category of the code list."]
     metric = METRIC_BY_CODE.get(metric_code) if isinstance(metric_code, str) else None
     if "metric" in figure and metric is None:
@@ -180,7 +187,7 @@ def figure_problems(figure: Any) -> dict[str, list[str]]:
         problems["suppressed"] = ["Not a boolean."]
     elif "value" in figure and (value is None) != suppressed:
         problems["suppressed"] = ['"suppressed" is true exactly when "value" is null.']
-    if metric is not None and not metric.per_category and category in FIGURE_CATEGORIES and category != ALL_CATEGORIES:
+    if metric is not None and not metric.per_category and known_category and category != ALL_CATEGORIES:
         problems["category"] = [f"{metric.code} is reported for {ALL_CATEGORIES} only."]
     return problems
 

@@ -19,10 +19,11 @@ from typing import Any
 
 from flask import current_app
 from marshmallow import Schema, ValidationError
+from sqlalchemy.orm import joinedload
 
 from federation.hub.config import HubSettings
 from federation.hub.extensions import db
-from federation.hub.registry.models import NodeKey, NodeStatus
+from federation.hub.registry.models import Node, NodeKey, NodeStatus
 from federation.protocol.jws import Jws, JwsError, Signature, accepted_algorithms, strip_body
 from federation.protocol.keys import PublicKey
 from federation.protocol.messages import MAX_CLOCK_SKEW, parse_timestamp
@@ -55,8 +56,9 @@ def read_body(body: bytes, content_type: str | None, media_type: str) -> bytes:
 
 
 def find_key(kid: str) -> NodeKey:
-    """Step 3: the key named by `kid`."""
-    key = db.session.get(NodeKey, kid)
+    """Step 3: the key named by `kid`, with its node and the node's areas."""
+    # One query instead of two (the areas would follow in a second SELECT): read on every message.
+    key = db.session.get(NodeKey, kid, options=[joinedload(NodeKey.node).joinedload(Node.area_rows)])
     if key is None:
         raise ProtocolError("unknown_key", "no key with this kid is registered at the hub")
     return key

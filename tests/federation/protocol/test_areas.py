@@ -17,6 +17,7 @@ from federation.protocol.areas import AreaLevel, area_level, contains, municipal
         ("gm0344", None),
         ("GM344", None),
         ("BU0344020", None),
+        ("BU03440201\n", None),  # `$` alone would take a final newline
         ("", None),
         (None, None),
     ],

@@ -85,6 +85,7 @@ def test_the_spec_example_report_loads() -> None:
         ("disclosure.min_count", "5", "disclosure.min_count"),
         ("figures.0.area", "Zuilen", "figures[0].area"),
         ("figures.0.category", "gardening", "figures[0].category"),
+        ("figures.0.category", ["practical"], "figures[0].category"),  # not a code (nor hashable)
         ("figures.0.metric", "requests_total", "figures[0].metric"),
         ("figures.0.value", -1, "figures[0].value"),
         ("figures.0.value", 12.5, "figures[0].value"),  # a person count is whole
