@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -12,19 +13,22 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 
+from bench import hub_load
 from bench.hub_reports import MIN_COUNT, SimulatedNode
 from federation.protocol import envelopes
+from federation.protocol.jws import COMPACT_MEDIA_TYPE
 from wijknet.web.database import utcnow
 
 REPORTS_PATH = "/api/v1/federation/reports"
@@ -253,66 +257,66 @@ Answered = tuple[Sent, bytes]  # what was sent, and the answer's body
 def send_over_http(
     port: int, batches: list[list[Sent]], warmup: int, servers: Callable[[], dict[str, list[int]]]
 ) -> tuple[HttpOutcome, list[Answered]]:
-    """Each client posts its batch on one keep-alive connection; the first `warmup` of each are not timed.
+    """Each batch goes through one keep-alive connection, in order; the first `warmup` of each are not timed.
 
-    `servers` names the processes whose CPU time is counted, by group (hub workers, database backends).
+    The load generator is a process of its own (`bench.hub_load`), so that its work shows apart from
+    the hub's and takes as little of the shared cores as it can. `servers` names the processes whose
+    CPU time is counted, by group (hub workers, database backends).
     """
-    latencies: list[list[float]] = [[] for _ in batches]
-    answers: list[list[Answered]] = [[] for _ in batches]
-    errors: list[BaseException] = []
-    marks: dict[str, Any] = {}
-
-    def started() -> None:
-        marks["start"] = time.perf_counter()
-        marks["machine"] = _machine_cpu()
-        marks["servers"] = {group: _process_cpu(pids) for group, pids in servers().items()}
-        marks["client"] = time.process_time()
-
-    barrier = threading.Barrier(len(batches), action=started)
-
-    def client(index: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        try:
-            for i, sent in enumerate(batches[index]):
-                if i == warmup:
-                    barrier.wait()
-                began = time.perf_counter()
-                connection.request("POST", REPORTS_PATH, body=sent[1], headers={"Content-Type": "application/jose"})
-                response = connection.getresponse()
-                answer = response.read()
-                if i >= warmup:
-                    latencies[index].append(time.perf_counter() - began)
-                if response.status != 201 or "receipt" not in json.loads(answer):
-                    raise Failure(f"answer {response.status}: {answer[:300]!r}")
-                answers[index].append((sent, answer))
-        except BaseException as exc:
-            errors.append(exc)
-            barrier.abort()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(batches))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    ended = time.perf_counter()
-    if errors:
-        raise errors[0]
-    timed = sum(len(lat) for lat in latencies)
-    cpu = {CPU_LOAD_GENERATOR: time.process_time() - marks["client"]}
+    context = multiprocessing.get_context("spawn")  # nothing of this process (threads, connections) goes along
+    ours, theirs = context.Pipe()
+    requests = [[hub_load.post(REPORTS_PATH, port, COMPACT_MEDIA_TYPE, body) for _, body in batch] for batch in batches]
+    process = context.Process(target=hub_load.load_process, args=(port, requests, warmup, 201, theirs), daemon=True)
+    process.start()
+    theirs.close()
+    try:
+        _expect(ours, "ready", process)
+        machine, before = _machine_cpu(), {group: _process_cpu(pids) for group, pids in servers().items()}
+        ours.send("go")
+        _, answered, started, ended, load_cpu = _expect(ours, "done", process)
+    finally:
+        process.join(timeout=60)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    cpu = {CPU_LOAD_GENERATOR: load_cpu}
     for group, pids in servers().items():
-        now, before = _process_cpu(pids), marks["servers"].get(group, {})
-        cpu[group] = sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
+        now, earlier = _process_cpu(pids), before.get(group, {})
+        cpu[group] = sum(seconds - earlier.get(pid, 0.0) for pid, seconds in now.items())
     busy, total = _machine_cpu()
+    latencies = sorted(seconds for batch in answered for _, _, seconds in batch[warmup:])
+    for batch in answered:
+        for status, body, _ in batch:
+            if b'"receipt"' not in body:
+                raise Failure(f"answer {status} without a receipt: {body[:300]!r}")
     outcome = HttpOutcome(
-        reports=timed,
-        seconds=ended - marks["start"],
-        latencies=sorted(x for lat in latencies for x in lat),
-        machine_busy=(busy - marks["machine"][0]) / max(total - marks["machine"][1], 1e-9),
-        cpu_per_report={group: seconds / timed for group, seconds in cpu.items()},
+        reports=len(latencies),
+        seconds=ended - started,
+        latencies=latencies,
+        machine_busy=(busy - machine[0]) / max(total - machine[1], 1e-9),
+        cpu_per_report={group: seconds / len(latencies) for group, seconds in cpu.items()},
     )
-    return outcome, [a for batch in answers for a in batch]
+    sent = [
+        (item, body)
+        for batch, answers in zip(batches, answered, strict=True)
+        for item, (_, body, _) in zip(batch, answers, strict=True)
+    ]
+    return outcome, sent
+
+
+def _expect(pipe: Connection, word: str, process: BaseProcess) -> tuple[Any, ...]:
+    """The load generator's next message, if it is `word`; its failure as a `Failure`."""
+    try:
+        message = pipe.recv()
+    except EOFError:
+        process.join(timeout=10)
+        raise Failure(f"the load generator stopped (exit code {process.exitcode})") from None
+    if message[0] == "failed":
+        _, status, body = message
+        raise Failure(f"answer {status}: {body[:300]!r}")
+    if message[0] != word:
+        raise Failure(f"the load generator said {message[0]!r}, not {word!r}")
+    return message
 
 
 def server_processes(hub: Hub, gunicorn_pid: int) -> Callable[[], dict[str, list[int]]]:

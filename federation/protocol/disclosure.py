@@ -20,12 +20,15 @@ The hub runs `violations` on every report as a second line of defence.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import compress, count
+from operator import attrgetter
+from typing import Protocol
 
 from federation.protocol.areas import AreaLevel, area_level, wijk_of
-from federation.protocol.codelists import ALL_CATEGORIES, METRIC_BY_CODE
+from federation.protocol.codelists import ALL_CATEGORIES, METRIC_BY_CODE, METRICS
 
 Number = int | float | Decimal
 Key = tuple[str, str, str]  # (area, category, metric)
@@ -59,6 +62,32 @@ class Figure:
     @property
     def key(self) -> Key:
         return (self.area, self.category, self.metric)
+
+
+class Published(Protocol):
+    """What the hub's check reads of a figure: a `Figure`, or the hub's own decoded ones."""
+
+    @property
+    def area(self) -> str: ...
+
+    @property
+    def category(self) -> str: ...
+
+    @property
+    def metric(self) -> str: ...
+
+    @property
+    def value(self) -> Number | None: ...
+
+    @property
+    def suppressed(self) -> object: ...  # true when suppressed; anything false (or unset) when not
+
+
+PERSON_METRICS = frozenset(metric.code for metric in METRICS if metric.person)
+GUARDS = {metric.code: metric.guard for metric in METRICS if metric.guard is not None}  # metric -> its guard
+_AREA, _METRIC, _KEY = attrgetter("area"), attrgetter("metric"), attrgetter("area", "category", "metric")
+_VALUE, _SUPPRESSED, _INDEX = attrgetter("value"), attrgetter("suppressed"), attrgetter("index")
+_SUBTRACTION = "the only suppressed figure under a published total: it follows by subtraction"
 
 
 @dataclass(frozen=True)
@@ -146,32 +175,52 @@ def _groups(keys: Iterable[Key]) -> list[tuple[Key, list[Key]]]:
     return sorted(groups)
 
 
-def violations(figures: list[Figure], min_count: int) -> list[Violation]:
-    """Every breach of the person rule, the guard rule and the two secondary rules."""
+def violations(
+    figures: Sequence[Published], min_count: int, positions: Mapping[Key, int] | None = None
+) -> list[Violation]:
+    """Every breach of the person rule, the guard rule and the two secondary rules, in the figures' order.
+
+    Each (area, category, metric) comes once, as the schema makes sure; `positions` gives each one's
+    index where the caller has that already. The hub runs this on every report, so it passes over
+    all figures in C where it can (`map`, `compress`) and looks in Python only at those that may
+    break a rule: small published values, guarded metrics, suppressed figures.
+    """
+    if positions is None:
+        positions = dict(zip(map(_KEY, figures), count()))
     found: list[Violation] = []
-    index_of = {figure.key: i for i, figure in enumerate(figures)}
-    by_key = {figure.key: figure for figure in figures}
-    for i, figure in enumerate(figures):
-        metric = METRIC_BY_CODE[figure.metric]
-        if figure.suppressed:
-            continue
-        if metric.person and 0 < figure.value < min_count:
+
+    def published(key: Key) -> Published | None:
+        index = positions.get(key)
+        return None if index is None or figures[index].suppressed else figures[index]
+
+    for i, value in enumerate(map(_VALUE, figures)):
+        if value and value < min_count and figures[i].metric in PERSON_METRICS and not figures[i].suppressed:
             found.append(Violation(i, f"a person count between 1 and {min_count - 1} is published"))
-        if metric.guard is not None:
-            guard = by_key.get((figure.area, figure.category, metric.guard))
-            if guard is not None and not guard.suppressed and guard.value < min_count:
-                found.append(
-                    Violation(i, f"published although {metric.guard} is {guard.value}, under min_count {min_count}")
-                )
-    for total, parts in _groups(by_key):
-        if by_key[total].suppressed:
-            continue
-        suppressed = [key for key in parts if by_key[key].suppressed]
-        if len(suppressed) == 1:
-            found.append(
-                Violation(
-                    index_of[suppressed[0]],
-                    "the only suppressed figure under a published total: it follows by subtraction",
-                )
-            )
-    return sorted(found, key=lambda v: v.index)
+    for i in compress(count(), map(GUARDS.__contains__, map(_METRIC, figures))):
+        figure = figures[i]
+        guard = published((figure.area, figure.category, GUARDS[figure.metric]))
+        if guard is not None and not figure.suppressed and guard.value < min_count:
+            message = f"published although {GUARDS[figure.metric]} is {guard.value}, under min_count {min_count}"
+            found.append(Violation(i, message))
+
+    # Secondary suppression: gather the suppressed figures under each published total, then look at the
+    # totals with exactly one. A wijk's `_all` figure is the total of two groups: its categories, and
+    # its buurten's `_all` figures. A buurt lies in exactly one wijk, named by its own code.
+    levels = {area: area_level(area) for area in set(map(_AREA, figures))}
+    wijken = {area for area, level in levels.items() if level == AreaLevel.WIJK}
+    wijk_of_buurt = {area: wijk_of(area) for area, level in levels.items() if level == AreaLevel.BUURT}
+    wijk_of_buurt = {buurt: wijk for buurt, wijk in wijk_of_buurt.items() if wijk in wijken}
+    under_total: dict[Key, list[Key]] = defaultdict(list)  # (area, _all, metric) -> suppressed categories
+    under_wijk: dict[Key, list[Key]] = defaultdict(list)  # (wijk, category, metric) -> suppressed buurten
+    for figure in compress(figures, map(_SUPPRESSED, figures)):
+        area, category, metric = figure.area, figure.category, figure.metric
+        if category != ALL_CATEGORIES:
+            under_total[(area, ALL_CATEGORIES, metric)].append((area, category, metric))
+        wijk = wijk_of_buurt.get(area)
+        if wijk is not None:
+            under_wijk[(wijk, category, metric)].append((area, category, metric))
+    for group in (under_total, under_wijk):
+        for total, parts in group.items():
+            if len(parts) == 1 and published(total) is not None:
+                found.append(Violation(positions[parts[0]], _SUBTRACTION))
+    return sorted(found, key=_INDEX)

@@ -9,11 +9,18 @@ and two parsers may then read two different values from one signed payload.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from typing import Any
 
+import msgspec
+
 _B64URL_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+# base64url to base64 in one pass, and every byte outside the base64url alphabet to "!", which no
+# base64 decoder takes (the standard alphabet's own "+" and "/" as well, and "=").
+_TO_BASE64 = bytes(
+    _B64_ALPHABET[_B64URL_ALPHABET.index(byte)] if byte in _B64URL_ALPHABET else ord("!") for byte in range(256)
+)
 
 
 class EncodingError(ValueError):
@@ -30,12 +37,14 @@ def b64url_decode(text: str) -> bytes:
     if not isinstance(text, str) or not text.isascii():
         raise EncodingError("not unpadded base64url")
     raw = text.encode("ascii")
-    # Deleting the alphabet leaves nothing of a base64url text: one pass in C over a report's 100 KiB.
-    if raw.translate(None, _B64URL_ALPHABET) or len(raw) % 4 == 1:
+    if len(raw) % 4 == 1:
         raise EncodingError("not unpadded base64url")
+    # msgspec's base64 decoder (of a JSON string into bytes) takes a report's 100 KiB in a third
+    # of the time of the standard library's, and refuses every character outside the alphabet.
+    quoted = b'"' + raw.translate(_TO_BASE64) + b"=" * (-len(raw) % 4) + b'"'
     try:
-        data = base64.urlsafe_b64decode(raw + b"=" * (-len(raw) % 4))
-    except (binascii.Error, ValueError):
+        data = msgspec.json.decode(quoted, type=bytes)
+    except msgspec.MsgspecError:
         raise EncodingError("not unpadded base64url") from None
     # Non-zero trailing bits make a second spelling of the same bytes. Only the last group of
     # 2 or 3 characters (1 or 2 bytes) has such bits, so only it is encoded again to compare.
@@ -70,6 +79,10 @@ def json_loads(data: bytes | str) -> Any:
         raise EncodingError("not UTF-8") from None
     except json.JSONDecodeError as exc:
         raise EncodingError(f"not JSON: {exc.msg}") from None
+    except EncodingError:
+        raise
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        raise EncodingError("a number too long to read") from None
     except RecursionError:
         raise EncodingError("nested too deeply") from None
 

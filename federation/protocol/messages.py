@@ -64,7 +64,7 @@ _TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?Z$")
 
 def parse_timestamp(text: str) -> datetime:
     """An RFC 3339 UTC timestamp with a `Z` suffix; anything else raises ValueError."""
-    match = _TIMESTAMP.match(text) if isinstance(text, str) else None
+    match = _TIMESTAMP.fullmatch(text) if isinstance(text, str) else None  # `$` alone takes a final newline
     if not match:
         raise ValueError("not an RFC 3339 UTC timestamp like 2026-11-01T02:00:00Z")
     instant = datetime.strptime(match.group(1), "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)

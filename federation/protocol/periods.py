@@ -21,7 +21,8 @@ class PeriodError(ValueError):
 
 def parse_period(period: str) -> tuple[int, int]:
     """`"2026-10"` -> `(2026, 10)`; raises PeriodError otherwise."""
-    match = PERIOD_PATTERN.match(period) if isinstance(period, str) else None
+    # fullmatch: `$` alone also matches before a final newline ("2026-10\n").
+    match = PERIOD_PATTERN.fullmatch(period) if isinstance(period, str) else None
     if not match:
         raise PeriodError(f"{period!r} is not a month in the form YYYY-MM")
     year = int(match.group(1))

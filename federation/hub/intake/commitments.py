@@ -13,7 +13,7 @@ from federation.hub.intake.checks import (
     algorithms,
     check_not_in_future,
     check_standing,
-    find_key,
+    find_sender,
     load_payload,
     public_key,
     read_body,
@@ -22,7 +22,7 @@ from federation.hub.intake.checks import (
 from federation.hub.signing import hub_signer
 from federation.hub.tenders.models import Commitment, Lot, Tender
 from federation.protocol.jws import COMPACT_MEDIA_TYPE, parse_compact
-from federation.protocol.messages import COMMITMENT, receipt_digest
+from federation.protocol.messages import COMMITMENT, UUID_PATTERN, receipt_digest
 from federation.protocol.problems import ProtocolError
 from schemas.federation.messages import CommitmentSchema
 from wijknet.errors import FieldError
@@ -34,12 +34,12 @@ def accept_commitment(body: bytes, content_type: str | None, now: datetime) -> A
     """Take one commitment revision; the highest revision per node and lot counts."""
     jws_bytes = read_body(body, content_type, COMPACT_MEDIA_TYPE)
     jws = parse_compact(jws_bytes, typ=COMMITMENT.typ, algorithms=algorithms())
-    key = find_key(jws.header["kid"])
+    key = find_sender(jws.header["kid"])
     verify(jws, public_key(key))
     check_standing(key, jws.claims)
 
     commitment_id = jws.claims.get("commitment_id")
-    if isinstance(commitment_id, str):
+    if isinstance(commitment_id, str) and UUID_PATTERN.fullmatch(commitment_id):  # only a UUID can be held
         held = db.session.scalar(select(Commitment).where(Commitment.commitment_id == commitment_id))
         if held is not None:
             if held.jws.encode("ascii") == jws_bytes:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from federation.hub.extensions import db
 from federation.hub.intake.checks import (
     Answer,
+    Sender,
     algorithms,
     check_not_in_future,
     check_standing,
@@ -51,7 +52,7 @@ def rotate_key(body: bytes, content_type: str | None, now: datetime) -> Answer:
         if new_signature.kid != new_key.kid:
             raise ProtocolError("bad_signature", "the second kid is not the thumbprint of new_key")
         verify(jws, new_key, new_signature)
-    check_standing(old_key, jws.claims)
+    check_standing(Sender.of(old_key), jws.claims)
     if not old_key.is_current:
         raise ProtocolError("key_retired", "the signing key is not the node's current key")
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 
 from flask import Blueprint, Flask, Response, jsonify, request
-from flask_limiter import Limiter, RequestLimit
 from sqlalchemy.exc import IntegrityError
 
 from federation.hub.extensions import db
@@ -14,6 +14,7 @@ from federation.hub.intake.checks import Answer, settings
 from federation.hub.intake.commitments import accept_commitment
 from federation.hub.intake.enrollments import enroll
 from federation.hub.intake.keys import rotate_key
+from federation.hub.intake.ratelimit import MinuteCounter
 from federation.hub.intake.reports import accept_report
 from federation.hub.signing import hub_signer
 from federation.hub.tenders.services import signed_tender_list
@@ -110,19 +111,21 @@ def _peek_kid(body: bytes) -> str | None:
     return kid[:100] if isinstance(kid, str) else None
 
 
-def _rate_limited(limit: RequestLimit) -> Response:
-    retry_after = max(1, int(limit.reset_at - utcnow().timestamp()))
-    return problem_response(
-        429,
-        "rate_limited",
-        "Too many requests",
-        f"At most {limit.limit.amount} messages per minute; come back in {retry_after} s.",
-        headers={"Retry-After": str(retry_after)},
-    )
-
-
 def install_rate_limit(app: Flask, per_minute: int) -> None:
-    """Per-process counting (memory storage): each web worker allows `per_minute` on its own."""
-    limiter = Limiter(rate_limit_key, app=app, storage_uri="memory://", on_breach=_rate_limited)
-    # One count for every endpoint of the protocol, not one per endpoint.
-    limiter.shared_limit(f"{per_minute} per minute", scope="federation")(federation)
+    """Per-process counting: each web worker allows `per_minute` on its own, for every endpoint of the protocol."""
+    counter = MinuteCounter(per_minute)
+
+    @app.before_request
+    def limit() -> Response | None:
+        if request.blueprint != federation.name:
+            return None
+        retry_after = counter.hit(rate_limit_key(), time.time())
+        if retry_after is None:
+            return None
+        return problem_response(
+            429,
+            "rate_limited",
+            "Too many requests",
+            f"At most {per_minute} messages per minute; come back in {retry_after} s.",
+            headers={"Retry-After": str(retry_after)},
+        )

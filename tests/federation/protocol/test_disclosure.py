@@ -7,6 +7,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from federation.protocol.areas import AreaLevel, area_level, contains
 from federation.protocol.codelists import ALL_CATEGORIES, CATEGORY_CODES, METRIC_BY_CODE, METRICS
 from federation.protocol.disclosure import Cell, Figure, suppress, violations
 
@@ -158,3 +159,76 @@ def test_no_report_the_node_builds_breaks_a_rule(grid: tuple[list[Cell], int]) -
 def test_suppression_is_deterministic(grid: tuple[list[Cell], int]) -> None:
     cells, min_count = grid
     assert suppress(cells, min_count) == suppress(list(cells), min_count)
+
+
+# --- the hub's check against the rules read literally -------------------------------------------
+
+
+def literally(figures: list[Figure], min_count: int) -> list[tuple[int, str]]:
+    """Spec section 6 read word for word, figure by figure: slow, and plainly right."""
+    found = []
+    for i, figure in enumerate(figures):
+        metric = METRIC_BY_CODE[figure.metric]
+        if figure.suppressed:
+            continue
+        if metric.person and 0 < figure.value < min_count:
+            found.append((i, "person"))
+        guards = [g for g in figures if (g.area, g.category, g.metric) == (figure.area, figure.category, metric.guard)]
+        if guards and not guards[0].suppressed and guards[0].value < min_count:
+            found.append((i, "guard"))
+    for total in figures:
+        if total.suppressed:
+            continue
+        groups = []
+        if total.category == ALL_CATEGORIES:
+            groups.append(lambda f, t=total: (f.area, f.metric) == (t.area, t.metric) and f.category != ALL_CATEGORIES)
+        if area_level(total.area) == AreaLevel.WIJK:
+            groups.append(
+                lambda f, t=total: (
+                    area_level(f.area) == AreaLevel.BUURT
+                    and contains(t.area, f.area)
+                    and (f.category, f.metric) == (t.category, t.metric)
+                )
+            )
+        for in_group in groups:
+            hidden = [i for i, f in enumerate(figures) if in_group(f) and f.suppressed]
+            if len(hidden) == 1:
+                found.append((hidden[0], "subtraction"))
+    return sorted(found)
+
+
+@st.composite
+def published_figures(draw: st.DrawFn) -> tuple[list[Figure], int]:
+    """Figures as a careless node might publish them: each triple once, anything suppressed, in any order."""
+    min_count = draw(st.integers(min_value=3, max_value=8))
+    areas = draw(
+        st.lists(st.sampled_from((WIJK, "WK034403", "GM0344", *BUURTEN, "BU03440301")), unique=True, min_size=1)
+    )
+    categories = [ALL_CATEGORIES, *draw(st.lists(st.sampled_from(CATEGORY_CODES), unique=True, max_size=4))]
+    metrics = draw(st.lists(st.sampled_from(METRICS), unique=True, min_size=1, max_size=6))
+    figures = []
+    for area in areas:
+        for metric in metrics:
+            for category in categories if metric.per_category else [ALL_CATEGORIES]:
+                if draw(st.integers(0, 5)) == 0:
+                    continue
+                if draw(st.integers(0, 2)) == 0:
+                    figures.append(Figure(area, category, metric.code, None, True))
+                else:
+                    value = draw(st.integers(0, 2 * min_count) | st.floats(0, 2 * min_count))
+                    figures.append(Figure(area, category, metric.code, value, False))
+    return draw(st.permutations(figures)), min_count
+
+
+@settings(max_examples=1000, deadline=None)
+@given(published_figures())
+def test_the_hubs_check_finds_exactly_the_breaches_the_rules_name(case: tuple[list[Figure], int]) -> None:
+    figures, min_count = case
+    kinds = {"person count": "person", "published although": "guard", "subtraction": "subtraction"}
+    for found in (
+        violations(figures, min_count),
+        violations(figures, min_count, {f.key: i for i, f in enumerate(figures)}),
+    ):
+        named = [(v.index, next(kind for words, kind in kinds.items() if words in v.message)) for v in found]
+        assert sorted(named) == literally(figures, min_count)
+        assert [v.index for v in found] == sorted(v.index for v in found)

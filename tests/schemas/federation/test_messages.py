@@ -63,7 +63,7 @@ def changed(path: str, value: Any) -> dict[str, Any]:
 def test_the_spec_example_report_loads() -> None:
     loaded = ReportSchema().load(REPORT)
     assert loaded["issued_at"] == datetime(2026, 11, 1, 2, 0, 7, tzinfo=UTC)
-    assert loaded["figures"][2]["value"] == 131.5
+    assert loaded["figures"][2].value == 131.5  # loaded as FigureIn
 
 
 @pytest.mark.parametrize(
