@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bench import hub_intake, needs_analysis
+from bench import hub_dashboards, hub_intake, needs_analysis
 from bench.framework import Benchmark
 
-BENCHMARKS: dict[str, Benchmark] = {b.name: b for b in (needs_analysis.BENCHMARK, hub_intake.BENCHMARK)}
+BENCHMARKS: dict[str, Benchmark] = {
+    b.name: b for b in (needs_analysis.BENCHMARK, hub_intake.BENCHMARK, hub_dashboards.BENCHMARK)
+}

@@ -15,8 +15,8 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from node.accounts.services import LoginOutcome, login
-from node.transaction import commits
 from wijknet.web.routing import safe_next
+from wijknet.web.transaction import commits
 
 pages = Blueprint("pages", __name__)
 

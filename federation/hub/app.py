@@ -19,6 +19,7 @@ from federation.protocol.messages import MAX_BODY_BYTES
 from wijknet.web.config import load_settings
 from wijknet.web.database import engine_options, install_sqlite_pragmas
 from wijknet.web.problems import install_error_handlers
+from wijknet.web.routing import IdConverter
 from wijknet.web.security import configure_cookies, install_security_headers
 from wijknet.web.ui import register_shared_ui
 
@@ -57,6 +58,7 @@ def create_app(
     app.extensions["wijknet.settings"] = settings
     key = signing_key or load_signing_key(instance / SIGNING_KEY_FILENAME)
     app.extensions["wijknet.hub_signer"] = HubSigner(settings.hub_id, key)
+    app.url_map.converters["id"] = IdConverter
 
     db.init_app(app)
     with app.app_context():
@@ -64,15 +66,56 @@ def create_app(
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     configure_cookies(app, secure=settings.secure_cookies)
     install_security_headers(app, hsts=settings.secure_cookies)
-    install_error_handlers(app, is_api_request=is_api_request)
+    install_error_handlers(app, is_api_request=is_api_request, error_template="hub_error.html")
     register_shared_ui(app)
+    _register_federation(app, settings.rate_limit_per_minute)
+    _register_accounts(app)
+    _register_api(app)
+    _register_pages(app)
+    logging.getLogger("hub").setLevel(logging.INFO)
+    return app
 
+
+def _register_federation(app: Flask, per_minute: int) -> None:
+    from federation.hub.accounts.auth import csrf
     from federation.hub.intake.views import federation, install_rate_limit
 
     app.register_blueprint(federation)
-    install_rate_limit(app, settings.rate_limit_per_minute)
-    logging.getLogger("hub").setLevel(logging.INFO)
-    return app
+    csrf.exempt(federation)  # signed messages from nodes: no cookies, nothing a browser sends by itself
+    install_rate_limit(app, per_minute)
+
+
+def _register_accounts(app: Flask) -> None:
+    from federation.hub.accounts.auth import init_auth
+    from federation.hub.accounts.menu import install_menu
+
+    init_auth(app)
+    install_menu(app)
+
+
+def _register_api(app: Flask) -> None:
+    from federation.hub.accounts.api import blp as me
+    from federation.hub.api import configure_api, register_api_blueprint
+
+    configure_api(app)
+    for blueprint in (me,):
+        register_api_blueprint(app, blueprint)
+
+
+def _register_pages(app: Flask) -> None:
+    """The pages for people; each feature's menu entry with them."""
+    from federation.hub.accounts import admin_views
+    from federation.hub.accounts.menu import add_menu_entry
+    from federation.hub.accounts.views import accounts
+    from federation.hub.registry import views as registry_views
+
+    app.register_blueprint(accounts)
+    for blueprint, entry in (
+        (registry_views.registry_pages, registry_views.MENU),
+        (admin_views.users, admin_views.MENU),
+    ):
+        app.register_blueprint(blueprint)
+        add_menu_entry(app, entry)
 
 
 def is_api_request() -> bool:

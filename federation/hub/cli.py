@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import gc
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 from flask import Flask
 
+from federation.hub.accounts.actor import HubActor, HubRole
+from federation.hub.accounts.services import create_user, find_user, generate_password
+from federation.hub.accounts.tokens import create_token
 from federation.hub.app import create_app
+from federation.hub.areas import services as areas
+from federation.hub.areas.utrecht import EXAMPLE_CSV, EXAMPLE_YEAR
 from federation.hub.config import CONFIG_FILENAME
 from federation.hub.extensions import db
 from federation.hub.figures.services import audit_view, current_figures
@@ -30,6 +36,10 @@ instance_option = click.option(
     help="The hub's instance folder (or WIJKNET_INSTANCE).",
 )
 CLI_ACTOR = "hub administrator (command line)"
+role_option = click.option("--role", required=True, type=click.Choice([r.value for r in HubRole]))
+municipality_option = click.option(
+    "--municipality", help="CBS municipality code (GM0344): required for, and only for, the municipality role."
+)
 
 
 def load_app(instance: Path) -> Flask:
@@ -49,14 +59,89 @@ def hub_group() -> None:
 @click.option("--hub-id", help="The hub's id in the protocol, e.g. samen030.")
 @click.option("--name", help="The city cooperative's name.")
 @click.option("--min-count", type=click.IntRange(3, 1000), help="The smallest count nodes may publish (default 5).")
+@click.option("--admin-email", help="Make the first administrator's account; its password is printed once.")
 @friendly_errors
 def init_command(
-    instance: Path, database_url: str | None, hub_id: str | None, name: str | None, min_count: int | None
+    instance: Path,
+    database_url: str | None,
+    hub_id: str | None,
+    name: str | None,
+    min_count: int | None,
+    admin_email: str | None,
 ) -> None:
-    """Create the hub (configuration, signing key, database) or upgrade its database."""
+    """Create the hub (configuration, signing key, database, first administrator) or upgrade its database."""
     summary = init_instance(instance, database_url=database_url, hub_id=hub_id, name=name, min_count=min_count)
     say(f"Hub {'created' if summary['created'] else 'upgraded'} in {instance}; signing key {summary['kid']}.")
+    if admin_email:
+        summary["admin"] = _first_admin(instance, admin_email)
     result(summary)
+
+
+def _first_admin(instance: Path, email: str) -> dict[str, str]:
+    """The administrator's account with a generated password, unless the account exists already."""
+    with transaction(load_app(instance), db):
+        existing = find_user(email)
+        if existing is not None:
+            say(f"The account {existing.email} exists already; its password is unchanged.")
+            return {"email": existing.email, "role": existing.role.value}
+        password = generate_password()
+        user = create_user(
+            HubActor.system(CLI_ACTOR), email=email, role=HubRole.ADMIN, municipality=None, name=None, password=password
+        )
+        created = {"email": user.email, "role": user.role.value, "password": password}
+    say(f"Administrator {created['email']} can log in with the password below; it is shown this once.")
+    return created
+
+
+def read_password() -> tuple[str, bool]:
+    """The first line of stdin when it is piped in, else a new generated one (and True)."""
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline().rstrip("\r\n")
+        if line:
+            return line, False
+    return generate_password(), True
+
+
+@hub_group.command("user")
+@instance_option
+@click.option("--email", required=True, help="The e-mail address people log in with.")
+@role_option
+@municipality_option
+@click.option("--name", help="Display name; defaults to the e-mail's local part.")
+@friendly_errors
+def user_command(instance: Path, email: str, role: str, municipality: str | None, name: str | None) -> None:
+    """Create an account; the password comes from stdin or is generated and printed once."""
+    app = load_app(instance)
+    password, generated = read_password()
+    with transaction(app, db):
+        user = create_user(
+            HubActor.system(CLI_ACTOR),
+            email=email,
+            role=HubRole(role),
+            municipality=municipality,
+            name=name,
+            password=password,
+        )
+        output: dict[str, Any] = {"email": user.email, "role": role, "municipality": user.municipality, "id": user.id}
+    say(f"Account ready for {output['email']} ({role}" + (f", {municipality})." if municipality else ")."))
+    if generated:
+        output["password"] = password  # shown this once; only its hash is kept
+    result(output)
+
+
+@hub_group.command("token")
+@instance_option
+@role_option
+@municipality_option
+@click.option("--name", default="command line", show_default=True, help="For whom or what the token is.")
+@friendly_errors
+def token_command(instance: Path, role: str, municipality: str | None, name: str) -> None:
+    """Print a new API token once, as JSON: {"token": ...}; only its hash is kept."""
+    app = load_app(instance)
+    with transaction(app, db):
+        raw, token = create_token(HubActor.system(CLI_ACTOR), role=HubRole(role), municipality=municipality, name=name)
+        output = {"token": raw, "id": token.id, "role": role, "municipality": token.municipality}
+    result(output)
 
 
 @hub_group.command("run")
@@ -230,3 +315,76 @@ def reports_command(instance: Path, node_id: str, period: str | None) -> None:
     flagged = sum(row["key_revoked"] for row in rows)
     say(f"{len(rows)} reports of {node_id}" + (f"; {flagged} signed by a key revoked since." if flagged else "."))
     result({"node_id": node_id, "reports": rows})
+
+
+# --- area reference data ---------------------------------------------------------------------------
+SKIPPED_SHOWN = 50
+
+
+@hub_group.group("areas")
+def areas_group() -> None:
+    """Area reference data: CBS codes, names and population."""
+
+
+@areas_group.command("seed-utrecht")
+@instance_option
+@click.option("--example-population", is_flag=True, help="Also import the demo's example population (not CBS figures).")
+@friendly_errors
+def seed_utrecht_command(instance: Path, example_population: bool) -> None:
+    """GM0344 Utrecht and its ten wijken by CBS code and name, for the demo city."""
+    with transaction(load_app(instance), db):
+        seeded = areas.seed_utrecht(CLI_ACTOR)
+        example = (
+            areas.import_cbs_csv(CLI_ACTOR, EXAMPLE_CSV.read_bytes(), year=EXAMPLE_YEAR) if example_population else None
+        )
+    say(f"Utrecht and its wijken: {len(seeded.created)} added, {len(seeded.renamed)} renamed.")
+    if example:
+        say(f"Example population for {example.imported} areas (example figures, not CBS figures).")
+    result(
+        {
+            "created": seeded.created,
+            "renamed": seeded.renamed,
+            "example_population": example.created + example.updated if example else [],
+        }
+    )
+
+
+@areas_group.command("import")
+@instance_option
+@click.option(
+    "--csv", "csv_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='CBS "Kerncijfers wijken en buurten" as CSV (the open-data export or the StatLine download).',
+)  # fmt: skip
+@click.option("--year", required=True, type=int, help="The year the figures are for (CBS has one table a year).")
+@click.option("--source", help='Where the figures come from (default: "CBS, Kerncijfers wijken en buurten YEAR").')
+@click.option("--municipality", help="Import only this municipality's rows, e.g. GM0344.")
+@friendly_errors
+def import_areas_command(
+    instance: Path, csv_file: Path, year: int, source: str | None, municipality: str | None
+) -> None:
+    """Import codes, names and population per area; every row or, on an error, none."""
+    with transaction(load_app(instance), db):
+        done = areas.import_cbs_csv(
+            CLI_ACTOR, csv_file.read_bytes(), year=year, source=source, municipality=municipality
+        )
+    for row in done.skipped[:SKIPPED_SHOWN]:
+        say(f"  skipped line {row.line} ({row.text}): {row.reason}")
+    if len(done.skipped) > SKIPPED_SHOWN:
+        say(f"  ... and {len(done.skipped) - SKIPPED_SHOWN} more skipped lines (all of them in the JSON below)")
+    say(
+        f"Imported {done.imported} areas ({len(done.created)} new, {len(done.updated)} updated) for {year} "
+        f"from {csv_file.name}; {len(done.without_population)} without a population, "
+        f"{len(done.skipped)} lines skipped"
+        + (f", {done.elsewhere} of other municipalities left out." if municipality else ".")
+    )
+    result(
+        {
+            "year": done.year,
+            "source": done.source,
+            "created": done.created,
+            "updated": done.updated,
+            "without_population": done.without_population,
+            "skipped": [{"line": r.line, "text": r.text, "reason": r.reason} for r in done.skipped],
+            "elsewhere": done.elsewhere,
+        }
+    )

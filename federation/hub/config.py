@@ -28,6 +28,11 @@ class HubSettings:
     # The older `EdDSA` name of the algorithm, which a receiver MAY accept (spec section 2).
     allow_eddsa: bool = True
     invitation_days: int = 7
+    # The address nodes reach the hub at (https://hub.example.org), for the enrolment command the
+    # invitation page shows; by default the address the page itself was opened at.
+    public_url: str | None = None
+    # A month's complete report is on time until the end of this day of the following month (Amsterdam).
+    report_deadline_day: int = 10
     # Requests per minute from one key (or one client address) before 429 rate_limited.
     rate_limit_per_minute: int = 120
     secure_cookies: bool = True
@@ -38,6 +43,10 @@ class HubSettings:
 
     def database_url_for(self, instance_path: Path) -> str:
         return self.database_url or f"sqlite:///{instance_path / DATABASE_FILENAME}"
+
+    def base_url(self, request_root: str) -> str:
+        """The hub's address for nodes and other systems: `public_url`, else the one a page was opened at."""
+        return (self.public_url or request_root).rstrip("/")
 
     def validate(self) -> None:
         """Refuse to start with a configuration that cannot be right."""
@@ -51,3 +60,7 @@ class HubSettings:
             raise ConfigError("invitation_days is at least 1")
         if self.rate_limit_per_minute < 1:
             raise ConfigError("rate_limit_per_minute is at least 1")
+        if not 1 <= self.report_deadline_day <= 28:
+            raise ConfigError("report_deadline_day is a day of the month from 1 to 28")
+        if self.public_url is not None and not self.public_url.startswith(("https://", "http://")):
+            raise ConfigError("public_url is an address like https://hub.example.org")

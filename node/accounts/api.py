@@ -8,9 +8,9 @@ from flask_smorest import Blueprint
 
 from node.accounts import services
 from node.accounts.auth import require_actor
-from node.transaction import ApiView
 from schemas.node.admin import ApiTokenIn, ApiTokenOut, NewApiTokenOut
 from wijknet.web.serialise import Annotated
+from wijknet.web.transaction import ApiView
 
 blp = Blueprint("api_tokens", __name__, url_prefix="/api/v1/api-tokens", description="API tokens")
 

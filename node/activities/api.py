@@ -8,9 +8,9 @@ from flask_smorest import Blueprint
 
 from node.accounts.auth import require_actor
 from node.activities import services
-from node.transaction import ApiView
 from schemas.common import page_of
 from schemas.node.activities import ActivityIn, ActivityListArgs, ActivityOut, ActivityPatch
+from wijknet.web.transaction import ApiView
 
 blp = Blueprint("activities", __name__, url_prefix="/api/v1/activities", description="Activities (ontmoeting)")
 

@@ -8,8 +8,8 @@ from flask_smorest import Blueprint
 
 from federation.protocol.codelists import CATEGORIES
 from node.areas.services import node_areas
-from node.transaction import ApiView
 from schemas.node.areas import AreaOut, CategoryOut
+from wijknet.web.transaction import ApiView
 
 blp = Blueprint("reference", __name__, url_prefix="/api/v1", description="Areas and categories")
 

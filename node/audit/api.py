@@ -8,9 +8,9 @@ from flask_smorest import Blueprint
 
 from node.accounts.auth import require_actor
 from node.audit.services import list_events
-from node.transaction import ApiView
 from schemas.common import page_of
 from schemas.node.admin import AuditEventOut, AuditListArgs
+from wijknet.web.transaction import ApiView
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit-events", description="Who viewed or changed personal data")
 

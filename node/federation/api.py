@@ -9,10 +9,10 @@ from flask_smorest import Blueprint
 from node.accounts.auth import require_actor
 from node.federation.models import OutboxState
 from node.federation.status import federation_status, list_outbox, outbox_view, retry_failed
-from node.transaction import ApiView
 from schemas.common import page_of
 from schemas.node.federation import FederationStatusOut, OutboxItemOut, OutboxListArgs
 from wijknet.web.pagination import Page
+from wijknet.web.transaction import ApiView
 
 blp = Blueprint("federation", __name__, url_prefix="/api/v1/federation", description="Reporting to the city hub")
 

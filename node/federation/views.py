@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from node.accounts.services import actor_for_account
 from node.federation.status import federation_status, retry_failed
 from node.federation.sync import sync
-from node.transaction import commits
+from wijknet.web.transaction import commits
 
 federation_pages = Blueprint("federation_pages", __name__, url_prefix="/admin/federation")
 

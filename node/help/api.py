@@ -9,7 +9,6 @@ from flask_smorest import Blueprint
 from node.accounts.auth import require_actor
 from node.help import offers, requests
 from node.matching.suggestions import suggest_volunteers
-from node.transaction import ApiView
 from schemas.common import page_of
 from schemas.node.help import (
     HelpOfferIn,
@@ -24,6 +23,7 @@ from schemas.node.help import (
     SuggestionArgs,
     SuggestionOut,
 )
+from wijknet.web.transaction import ApiView
 
 requests_blp = Blueprint(
     "help_requests", __name__, url_prefix="/api/v1/help-requests", description="Help requests (hulpvragen)"

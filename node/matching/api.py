@@ -10,10 +10,10 @@ from node.accounts.actor import Actor
 from node.accounts.auth import require_actor
 from node.matching import services
 from node.matching.models import Match
-from node.transaction import ApiView
 from schemas.common import page_of
 from schemas.node.matching import MatchIn, MatchListArgs, MatchOut, MatchStatusIn
 from wijknet.web.serialise import Annotated
+from wijknet.web.transaction import ApiView
 
 blp = Blueprint(
     "matches", __name__, url_prefix="/api/v1/matches", description="Matches between requests and volunteers"

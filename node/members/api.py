@@ -9,7 +9,6 @@ from flask_smorest import Blueprint
 from node.accounts.auth import require_actor
 from node.accounts.services import change_own_password, set_member_password
 from node.members import services
-from node.transaction import ApiView
 from schemas.common import page_of
 from schemas.node.members import (
     ConsentIn,
@@ -23,6 +22,7 @@ from schemas.node.members import (
     RolesIn,
     RolesOut,
 )
+from wijknet.web.transaction import ApiView
 
 blp = Blueprint("members", __name__, url_prefix="/api/v1/members", description="Members, roles and consent")
 

@@ -9,9 +9,9 @@ from flask_smorest import Blueprint
 from federation.protocol.periods import period_of, shift_period
 from node.accounts.auth import require_actor
 from node.needs.services import needs_analysis
-from node.transaction import ApiView
 from schemas.node.needs import NeedsArgs, NeedsOut
 from wijknet.web.database import utcnow
+from wijknet.web.transaction import ApiView
 
 blp = Blueprint("needs", __name__, url_prefix="/api/v1/needs-analysis", description="Demand against supply")
 

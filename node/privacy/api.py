@@ -10,10 +10,10 @@ from flask_smorest import Blueprint
 
 from node.accounts.auth import require_actor
 from node.privacy.services import erase_member, export_member_data
-from node.transaction import ApiView
 from schemas.node.privacy import ErasureIn, ErasureOut
 from wijknet.errors import FieldError, InvalidInput
 from wijknet.output import json_default
+from wijknet.web.transaction import ApiView
 
 blp = Blueprint("privacy", __name__, url_prefix="/api/v1/members", description="GDPR: export and erasure")
 

@@ -8,8 +8,8 @@ from flask_smorest import Blueprint
 
 from node.accounts.auth import require_actor
 from node.settings.services import all_settings, update_settings
-from node.transaction import ApiView
 from schemas.node.admin import SettingsOut, SettingsPatch
+from wijknet.web.transaction import ApiView
 
 blp = Blueprint("settings", __name__, url_prefix="/api/v1/settings", description="The node's settings")
 

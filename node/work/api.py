@@ -7,7 +7,6 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from node.accounts.auth import require_actor
-from node.transaction import ApiView
 from node.work import assignments, time_logs
 from node.work.models import Assignment
 from schemas.common import page_of
@@ -27,6 +26,7 @@ from schemas.node.work import (
     TimeLogPatch,
 )
 from wijknet.web.serialise import Annotated
+from wijknet.web.transaction import ApiView
 
 time_logs_blp = Blueprint("time_logs", __name__, url_prefix="/api/v1/time-logs", description="Hours (inzet)")
 partners_blp = Blueprint("partners", __name__, url_prefix="/api/v1/partners", description="Partners of the wijkbedrijf")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from federation.hub.extensions import db
@@ -64,4 +64,50 @@ class Figure(db.Model):
     suppressed: Mapped[bool]
     revision: Mapped[int]
 
-    __table_args__ = (Index("ix_figures_period_metric", "period", "metric", "category", "area"),)
+    __table_args__ = (
+        Index("ix_figures_period_metric", "period", "metric", "category", "area"),
+        # The dashboards' reads of one metric in an area (a buurt, the wijken of a municipality) over months.
+        Index("ix_figures_metric_area", "metric", "category", "area", "period"),
+    )
+
+
+class FigureTotal(db.Model):
+    """The current figures over nodes, per month, municipality or wijk, category and metric.
+
+    Each node contributes the figures of its largest areas inside the
+    municipality or wijk (a node reporting its wijk and the wijk's buurten
+    counts with the wijk's figure, once). For flows, stocks and distinct
+    counts the month's published values are added (`value_millionths`);
+    the projection adds a node-month's new contribution and takes its old
+    one off, in whole millionths so that nothing is left over from rounding.
+    Statistics never add: for them the lowest and highest published value,
+    made again for each municipality-month that changed.
+    """
+
+    __tablename__ = "figure_totals"
+
+    area: Mapped[str] = mapped_column(String(10), primary_key=True)  # a GM or WK code
+    category: Mapped[str] = mapped_column(String(24), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    cells: Mapped[int]  # the node-month figures counted here, suppressed ones included
+    suppressed: Mapped[int]
+    value_millionths: Mapped[int | None] = mapped_column(BigInteger)  # the published sum; None for a statistic
+    lowest_millionths: Mapped[int | None] = mapped_column(BigInteger)  # statistics only
+    highest_millionths: Mapped[int | None] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        # One metric for the wijken of a municipality over months (needs and gaps, a table per wijk); covering.
+        Index(
+            "ix_figure_totals_metric",
+            "metric",
+            "period",
+            "area",
+            "category",
+            "cells",
+            "suppressed",
+            "value_millionths",
+            "lowest_millionths",
+            "highest_millionths",
+        ),
+    )

@@ -7,9 +7,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
+from federation.hub.accounts.actor import HubActor, HubRole
+from federation.hub.accounts.permissions import require_role
 from federation.hub.extensions import db
+from federation.hub.figures.models import Report
+from federation.hub.registry.health import DeliveryHealth, delivery_health
 from federation.hub.registry.models import (
     Invitation,
     Node,
@@ -29,6 +34,18 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def acting_admin(actor: HubActor | str) -> str:
+    """The label of an actor who may change the registry: an administrator, or the hub itself.
+
+    A plain label stands for the hub itself (the command line, tests); a
+    person or a token must be an administrator.
+    """
+    if isinstance(actor, str):
+        return actor
+    require_role(actor, HubRole.ADMIN)
+    return actor.label
+
+
 def record(
     actor: str, action: RegistryAction, *, node_id: str | None = None, kid: str | None = None, detail: str | None = None
 ) -> None:
@@ -42,7 +59,7 @@ class NewInvitation:
 
 
 def invite(
-    actor: str,
+    actor: HubActor | str,
     *,
     node_id: str,
     name: str,
@@ -52,6 +69,7 @@ def invite(
     valid_days: int,
 ) -> NewInvitation:
     """An invitation for one node, with areas inside its municipality (spec section 5)."""
+    actor = acting_admin(actor)
     errors = []
     if not NODE_ID_PATTERN.match(node_id or ""):
         errors.append(FieldError("node_id", "Lower-case letters, digits and '-', 2 to 63 long, e.g. zuilen."))
@@ -94,8 +112,9 @@ def get_node(node_id: str) -> Node:
     return node
 
 
-def suspend(actor: str, node_id: str, now: datetime) -> Node:
+def suspend(actor: HubActor | str, node_id: str, now: datetime) -> Node:
     """Every later message of the node gets 403 node_suspended; what it sent before stays."""
+    actor = acting_admin(actor)
     node = get_node(node_id)
     if node.status == NodeStatus.SUSPENDED:
         raise Conflict(f"Node {node_id} is already suspended.")
@@ -105,7 +124,8 @@ def suspend(actor: str, node_id: str, now: datetime) -> Node:
     return node
 
 
-def reinstate(actor: str, node_id: str) -> Node:
+def reinstate(actor: HubActor | str, node_id: str) -> Node:
+    actor = acting_admin(actor)
     node = get_node(node_id)
     if node.status != NodeStatus.SUSPENDED:
         raise Conflict(f"Node {node_id} is not suspended.")
@@ -115,8 +135,9 @@ def reinstate(actor: str, node_id: str) -> Node:
     return node
 
 
-def revoke_key(actor: str, kid: str, now: datetime) -> NodeKey:
+def revoke_key(actor: HubActor | str, kid: str, now: datetime) -> NodeKey:
     """The key was stolen: every later message signed by it gets 403 key_revoked (spec section 7)."""
+    actor = acting_admin(actor)
     key = db.session.get(NodeKey, kid)
     if key is None:
         raise NotFound(f"No key {kid}.")
@@ -129,3 +150,100 @@ def revoke_key(actor: str, kid: str, now: datetime) -> NodeKey:
 
 def list_nodes() -> list[Node]:
     return list(db.session.scalars(select(Node).order_by(Node.node_id)))
+
+
+# --- what the registry's pages show ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LastReport:
+    period: str
+    revision: int
+    complete: bool
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class NodeSummary:
+    node: Node
+    current_key: NodeKey | None
+    last_report: LastReport | None  # the last one received, whichever month it is for
+    last_complete_period: str | None
+    health: DeliveryHealth
+
+
+def node_overview(actor: HubActor, now: datetime, deadline_day: int) -> list[NodeSummary]:
+    """Every node with its current key, last report and delivery health (administrators)."""
+    require_role(actor, HubRole.ADMIN)
+    return _summaries(select(Node).order_by(Node.node_id), now, deadline_day)
+
+
+def node_summary(actor: HubActor, node_id: str, now: datetime, deadline_day: int) -> NodeSummary:
+    """One node's summary (administrators)."""
+    require_role(actor, HubRole.ADMIN)
+    found = _summaries(select(Node).where(Node.node_id == node_id), now, deadline_day)
+    if not found:
+        raise NotFound(f"No node {node_id}.")
+    return found[0]
+
+
+def _summaries(nodes_stmt: Select[tuple[Node]], now: datetime, deadline_day: int) -> list[NodeSummary]:
+    """Three queries whatever the number of nodes; the reports' bodies are not read."""
+    nodes = list(db.session.scalars(nodes_stmt.options(selectinload(Node.keys))))
+    node_ids = [node.node_id for node in nodes]
+    last_ids = select(func.max(Report.id)).where(Report.node_id.in_(node_ids)).group_by(Report.node_id)
+    columns = (Report.node_id, Report.period, Report.revision, Report.complete, Report.received_at)
+    last_reports = {
+        row.node_id: LastReport(row.period, row.revision, row.complete, row.received_at)
+        for row in db.session.execute(select(*columns).where(Report.id.in_(last_ids)))
+    }
+    last_complete: dict[str, str] = {
+        node_id: period
+        for node_id, period in db.session.execute(
+            select(Report.node_id, func.max(Report.period))
+            .where(Report.complete, Report.node_id.in_(node_ids))
+            .group_by(Report.node_id)
+        )
+    }
+    summaries = []
+    for node in nodes:
+        last = last_reports.get(node.node_id)
+        health = delivery_health(
+            last_complete_period=last_complete.get(node.node_id),
+            last_received_at=last.received_at if last else None,
+            enrolled_at=node.enrolled_at,
+            now=now,
+            deadline_day=deadline_day,
+        )
+        current = next((key for key in reversed(node.keys) if key.is_current), None)
+        summaries.append(NodeSummary(node, current, last, last_complete.get(node.node_id), health))
+    return summaries
+
+
+def pending_invitations(actor: HubActor, now: datetime) -> list[Invitation]:
+    """Invitations not used yet and not expired, the soonest to expire first."""
+    require_role(actor, HubRole.ADMIN)
+    stmt = (
+        select(Invitation)
+        .where(Invitation.used_at.is_(None), Invitation.expires_at > now)
+        .order_by(Invitation.expires_at, Invitation.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def invitations_for(actor: HubActor, node_id: str) -> list[Invitation]:
+    require_role(actor, HubRole.ADMIN)
+    stmt = select(Invitation).where(Invitation.node_id == node_id).order_by(Invitation.created_at.desc())
+    return list(db.session.scalars(stmt))
+
+
+def node_events(actor: HubActor, node_id: str, limit: int = 50) -> list[RegistryEvent]:
+    """The registry's audit trail for one node, newest first."""
+    require_role(actor, HubRole.ADMIN)
+    stmt = (
+        select(RegistryEvent)
+        .where(RegistryEvent.node_id == node_id)
+        .order_by(RegistryEvent.at.desc(), RegistryEvent.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))

@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from flask_migrate import downgrade
+from sqlalchemy import inspect, text
 from werkzeug.serving import make_server
 
-from federation.hub.app import create_app
+from federation.hub.app import MIGRATIONS_DIR, create_app
 from federation.protocol.keys import load_signing_key
 from tests.federation.hub.conftest import FakeNode
 from wijknet.cli import main
@@ -108,3 +110,26 @@ def test_discovery_of_an_initialised_hub(instance: Path) -> None:
         from federation.hub.extensions import db
 
         db.engine.dispose()
+
+
+def test_stored_reports_are_compressed_with_lz4_where_postgresql_has_it(instance: Path) -> None:
+    from federation.hub.extensions import db
+
+    app = create_app(instance, {"scheduler": False})
+    compression = text(
+        "SELECT attcompression FROM pg_attribute WHERE attrelid = 'reports'::regclass AND attname = 'jws'"
+    )
+    lz4 = text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+    with app.app_context():
+        try:
+            if db.engine.dialect.name != "postgresql":
+                assert inspect(db.engine).has_table("reports")  # SQLite compresses nothing: the migration passes by
+                return
+            with db.engine.connect() as connection:
+                expected = "l" if connection.scalar(lz4) else ""
+                assert connection.scalar(compression) == expected
+            downgrade(directory=str(MIGRATIONS_DIR), revision="-1")
+            with db.engine.connect() as connection:
+                assert connection.scalar(compression) == ""  # the server's default again
+        finally:
+            db.engine.dispose()
