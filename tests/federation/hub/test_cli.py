@@ -112,6 +112,9 @@ def test_discovery_of_an_initialised_hub(instance: Path) -> None:
         db.engine.dispose()
 
 
+BEFORE_LZ4 = "9b05aa8df6ff"
+
+
 def test_stored_reports_are_compressed_with_lz4_where_postgresql_has_it(instance: Path) -> None:
     from federation.hub.extensions import db
 
@@ -128,7 +131,7 @@ def test_stored_reports_are_compressed_with_lz4_where_postgresql_has_it(instance
             with db.engine.connect() as connection:
                 expected = "l" if connection.scalar(lz4) else ""
                 assert connection.scalar(compression) == expected
-            downgrade(directory=str(MIGRATIONS_DIR), revision="-1")
+            downgrade(directory=str(MIGRATIONS_DIR), revision=BEFORE_LZ4)
             with db.engine.connect() as connection:
                 assert connection.scalar(compression) == ""  # the server's default again
         finally:
