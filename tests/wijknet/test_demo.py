@@ -186,6 +186,19 @@ def test_demo_serves_a_city_until_ctrl_c(tmp_path: Path) -> None:
         assert response.status_code == 200
         assert response.json()["items"]
 
+        # The hub's example administrator logs in on the hub's pages with the password printed.
+        admin = city["hub_accounts"]["admin"]
+        browser = requests.Session()
+        login_page = browser.get(f"{hub}/login", timeout=10).text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+        answer = browser.post(
+            f"{hub}/login",
+            data={"email": admin["email"], "password": admin["password"], "csrf_token": token},
+            timeout=10,
+        )
+        assert answer.status_code == 200 and 'action="/logout"' in answer.text
+        assert "Noordwest" in browser.get(f"{hub}/registry", timeout=10).text
+
         stop(process, output)
         assert "[4/4]" in output.stderr  # the progress, on standard error
         assert not any(is_running(pid) for pid in servers)

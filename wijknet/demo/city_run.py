@@ -18,7 +18,7 @@ from typing import Any
 
 from wijknet.demo.city import HUB_ID, HUB_NAME, CityPlan, NodePlan, ServerPlan
 from wijknet.demo.folder import DemoFolder, DemoOptions
-from wijknet.demo.hub import build_hub, holdings, upgrade_hub
+from wijknet.demo.hub import BuiltHub, build_hub, holdings, upgrade_hub
 from wijknet.demo.node_job import NodeJob, job_path, last_phase, result_path, write_private_json
 from wijknet.demo.processes import Supervisor, port_is_free
 from wijknet.demo.progress import Progress, Step
@@ -50,7 +50,8 @@ class CityRun:
     def prepare(self, folder: DemoFolder, manifest: dict[str, Any] | None) -> dict[str, Any]:
         """The hub running and holding every node's reports; the manifest of the demo (written now if new)."""
         now = utcnow()
-        tokens = self._hub_instance(manifest is None, now)
+        built = self._hub_instance(manifest is None, now)
+        tokens = built.tokens
         nodes = count(len(self.city.nodes), "node")
         with self.progress.step(f"Making {nodes}" if manifest is None else f"Syncing {nodes}") as step:
             hub = self.servers.start("hub", server_argv("hub", self.city.hub), self.city.hub.log, self.environment)
@@ -74,19 +75,23 @@ class CityRun:
             "accounts": {
                 role: {"email": email, "password": first["password"]} for role, email in first["emails"].items()
             },
+            "hub_accounts": built.accounts,
         }
         return folder.finish(self.options, made)
 
-    def _hub_instance(self, building: bool, now: datetime) -> dict[str, str]:
-        """Make the hub and its invitations (the tokens by node id), or upgrade it."""
+    def _hub_instance(self, building: bool, now: datetime) -> BuiltHub:
+        """Make the hub with its invitations and accounts, or upgrade it."""
         with self.progress.step(f"Hub {HUB_ID} in {self.city.hub.instance}") as step:
             if not building:
                 upgrade_hub(self.city.hub)
                 step.result = "database up to date"
-                return {}
-            tokens = build_hub(self.city, now)
-            step.result = f"signing key, database, {count(len(tokens), 'invitation')}"
-            return tokens
+                return BuiltHub({})
+            built = build_hub(self.city, now)
+            step.result = (
+                f"signing key, database, {count(len(built.tokens), 'invitation')}, "
+                f"{count(len(built.accounts), 'account')}, Utrecht's wijken"
+            )
+            return built
 
     def _node_jobs(self, tokens: dict[str, str], now: datetime, step: Step) -> list[dict[str, Any]]:
         """Make (or bring up to date) every node in a process of its own, side by side; their results in order."""

@@ -123,12 +123,13 @@ def _print_ready(city: CityPlan, manifest: dict[str, Any], seconds: float) -> No
     say(f"Ready in {seconds:.1f} s.")
     say("")
     say(f"Hub {HUB_ID}: {HUB_NAME}")
-    say(f"  address:   {hub.url}/")
+    say(f"  address:   {hub.url}/  (log in with an account below)")
     say(f"  discovery: {hub.url}{DISCOVERY}")
     say(f"  figures:   wijknet hub figures --instance {hub.instance} [--node-id ID] [--period YYYY-MM]")
     say(f"  nodes:     wijknet hub nodes --instance {hub.instance}")
     say(f"  log:       {hub.log}")
-    say("  (the hub has no accounts yet)")
+    for role, account in manifest.get("hub_accounts", {}).items():
+        say(f"  {role:<12} {account['email']:<28} password {account['password']}")
     for node in city.nodes:
         token = tokens[node.name]
         say("")
@@ -152,6 +153,7 @@ def _print_ready(city: CityPlan, manifest: dict[str, Any], seconds: float) -> No
                 {"node_id": node.name, "url": node.url, "coordinator_token": tokens[node.name]} for node in city.nodes
             ],
             "accounts": accounts,
+            "hub_accounts": manifest.get("hub_accounts", {}),
             "dir": str(city.root),
         }
     )

@@ -20,7 +20,7 @@ from typing import Any
 MARKER = ".wijknet-demo"
 MANIFEST = "demo.json"
 # Raised when what a demo folder holds changes shape, so older folders are rebuilt.
-FORMAT = 2  # 2: a hub and its enrolled nodes
+FORMAT = 3  # 2: a hub and its enrolled nodes; 3: the hub with accounts, areas and a valuation
 
 
 class FolderError(Exception):

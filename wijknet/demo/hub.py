@@ -2,27 +2,60 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 
+from federation.hub.accounts.actor import HubActor, HubRole
+from federation.hub.accounts.services import create_user, generate_password
 from federation.hub.app import create_app
+from federation.hub.areas.services import import_cbs_csv, seed_utrecht
+from federation.hub.areas.utrecht import EXAMPLE_CSV, EXAMPLE_YEAR
 from federation.hub.extensions import db
 from federation.hub.figures.models import Figure, Report
 from federation.hub.figures.projection import project_pending
 from federation.hub.instance import init_instance
 from federation.hub.registry.services import invite
+from federation.hub.settings.services import set_valuation
 from wijknet.commands import transaction
 from wijknet.demo.city import HUB_ID, HUB_NAME, LOCAL_SETTINGS, UTRECHT, CityPlan, ServerPlan
 
 ACTOR = "wijknet demo"
 
 
-def build_hub(city: CityPlan, now: datetime) -> dict[str, str]:
-    """Create the hub's instance and invite every node; the one-time tokens by node id."""
+# The hub's example accounts: one per role, the municipality's for Utrecht.
+HUB_ACCOUNTS = (
+    ("admin", "beheer@hub.example.org", HubRole.ADMIN, None),
+    ("analyst", "analist@hub.example.org", HubRole.ANALYST, None),
+    ("municipality", "gemeente@utrecht.example.org", HubRole.MUNICIPALITY, UTRECHT),
+)
+# An example valuation of volunteer hours, labelled as such: the city cooperative chooses its own.
+EXAMPLE_VALUATION = {
+    "method": "replacement_cost",
+    "rate": "18.50",
+    "source": "Voorbeeld: vervangingswaarde van een uur vrijwilligerswerk (geen vastgestelde waarde)",
+    "source_url": None,
+    "valid_from": date(2024, 1, 1),
+}
+
+
+@dataclass
+class BuiltHub:
+    tokens: dict[str, str]  # the one-time enrolment token by node id
+    accounts: dict[str, dict[str, str]] = field(default_factory=dict)  # by role: email, password
+
+
+def build_hub(city: CityPlan, now: datetime) -> BuiltHub:
+    """Create the hub's instance, invite every node, and give it what its pages need to show the city.
+
+    That is: Utrecht's wijken by CBS code and name with example population, an example valuation
+    of volunteer hours, and an account per role (one password, printed when the demo is ready).
+    """
     init_instance(city.hub.instance, hub_id=HUB_ID, name=HUB_NAME, **LOCAL_SETTINGS)
-    tokens = {}
+    built = BuiltHub({})
+    password = generate_password()
+    actor = HubActor.system(ACTOR)
     with transaction(create_app(city.hub.instance, {"scheduler": False}), db):
         for node in city.nodes:
             made = invite(
@@ -34,8 +67,14 @@ def build_hub(city: CityPlan, now: datetime) -> dict[str, str]:
                 now=now,
                 valid_days=1,  # used within the minute
             )
-            tokens[node.wijk.node_id] = made.token
-    return tokens
+            built.tokens[node.wijk.node_id] = made.token
+        seed_utrecht(actor)
+        import_cbs_csv(actor, EXAMPLE_CSV.read_bytes(), year=EXAMPLE_YEAR)
+        set_valuation(actor, **EXAMPLE_VALUATION, now=now)
+        for role, email, hub_role, municipality in HUB_ACCOUNTS:
+            create_user(actor, email=email, role=hub_role, municipality=municipality, name=None, password=password)
+            built.accounts[role] = {"email": email, "password": password}
+    return built
 
 
 def upgrade_hub(hub: ServerPlan) -> None:
