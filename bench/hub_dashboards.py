@@ -581,7 +581,7 @@ def _report(
         ", ".join(f"{count(n)} {table}" for table, n in sorted(rows.items(), key=lambda item: -item[1])) + "."
     )
     report.notes.append(
-        "`totals made in` is `rebuild_totals()` over every figure (after a migration); the projection keeps the "
+        "`totals made in` is `rebuild_totals()` over every figure (what a check or a repair costs); the projection keeps the "
         "totals up to date a node-month at a time."
     )
     if postgres_asked and "postgresql" not in dialects:

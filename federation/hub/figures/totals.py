@@ -237,7 +237,7 @@ def _lock(name: str) -> None:
 
 
 def rebuild_totals() -> int:
-    """The totals made again from every current figure (after a migration, or to check the kept ones)."""
+    """The totals made again from every current figure: to check the kept ones, or to repair them."""
     db.session.execute(delete(FigureTotal))
     _insert(contributions())
     _insert(statistic_ranges())
