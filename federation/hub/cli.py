@@ -22,6 +22,7 @@ from federation.hub.figures.services import audit_view, current_figures
 from federation.hub.instance import init_instance
 from federation.hub.jobs import start_hub_scheduler
 from federation.hub.registry import services as registry
+from federation.hub.registry.replacement import invite_replacement
 from federation.protocol.messages import format_timestamp
 from wijknet.commands import friendly_errors, transaction
 from wijknet.output import result, say
@@ -176,27 +177,57 @@ def run_command(instance: Path, host: str, port: int, workers: int, threads: int
 @hub_group.command("invite")
 @instance_option
 @click.option("--node-id", required=True, help="The node's id, e.g. zuilen.")
-@click.option("--name", required=True, help="The name the hub shows for the node.")
-@click.option("--municipality", required=True, help="CBS municipality code, e.g. GM0344.")
-@click.option("--area", "areas", multiple=True, required=True, help="CBS code (GM, WK or BU); repeat.")
+@click.option("--name", help="The name the hub shows for the node.")
+@click.option("--municipality", help="CBS municipality code, e.g. GM0344.")
+@click.option("--area", "areas", multiple=True, help="CBS code (GM, WK or BU); repeat.")
+@click.option(
+    "--replaces",
+    metavar="OLD_NODE_ID",
+    help="A node without a usable key (revoked) that comes back under the new id: by default its name and areas.",
+)
 @friendly_errors
-def invite_command(instance: Path, node_id: str, name: str, municipality: str, areas: tuple[str, ...]) -> None:
+def invite_command(
+    instance: Path,
+    node_id: str,
+    name: str | None,
+    municipality: str | None,
+    areas: tuple[str, ...],
+    replaces: str | None,
+) -> None:
     """Invite a node; prints {"token": ..., "expires_at": ...} once: only its hash is kept."""
+    if replaces is None and not (name and municipality and areas):
+        raise click.UsageError("Give --name, --municipality and at least one --area (or --replaces OLD_NODE_ID).")
     app = load_app(instance)
     with transaction(app, db):
         days = app.extensions["wijknet.settings"].invitation_days
-        made = registry.invite(
-            CLI_ACTOR,
-            node_id=node_id,
-            name=name,
-            municipality=municipality,
-            areas=list(areas),
-            now=utcnow(),
-            valid_days=days,
-        )
+        if replaces is None:
+            made = registry.invite(
+                CLI_ACTOR,
+                node_id=node_id,
+                name=name or "",
+                municipality=municipality or "",
+                areas=list(areas),
+                now=utcnow(),
+                valid_days=days,
+            )
+        else:
+            made = invite_replacement(
+                CLI_ACTOR,
+                replaces=replaces,
+                node_id=node_id,
+                name=name,
+                municipality=municipality,
+                areas=list(areas) or None,
+                now=utcnow(),
+                valid_days=days,
+            )
         expires_at = made.invitation.expires_at
+    if replaces is not None:
+        say(f"Node {replaces} is suspended and its figures no longer count; {node_id} sends every month again.")
     say(f"Invitation for {node_id}; give the token to the node's administrator. It works once, for {days} days.")
-    result({"token": made.token, "expires_at": format_timestamp(expires_at), "node_id": node_id})
+    if replaces is not None:
+        say(f"On the node: wijknet node enroll --again --hub URL --node-id {node_id} --token TOKEN")
+    result({"token": made.token, "expires_at": format_timestamp(expires_at), "node_id": node_id, "replaces": replaces})
 
 
 @hub_group.command("suspend")
@@ -232,8 +263,17 @@ def revoke_key_command(instance: Path, kid: str) -> None:
     with transaction(load_app(instance), db):
         key = registry.revoke_key(CLI_ACTOR, kid, utcnow())
         node_id = key.node_id
-    say(f"Key {kid} of node {node_id} is revoked; the node must enrol a new key with a new invitation.")
-    result({"kid": kid, "node_id": node_id, "status": "revoked"})
+        usable = registry.has_usable_key(key.node)
+        new_id = None if usable else registry.suggested_node_id(node_id)
+    if usable:
+        say(f"Key {kid} of node {node_id} is revoked; the node still has another usable key.")
+    else:
+        say(
+            f"Key {kid} of node {node_id} is revoked; the node has no usable key left and can send nothing more. "
+            f"A node id enrols only once: to let the node come back, invite it under a new id with "
+            f"`wijknet hub invite --node-id {new_id} --replaces {node_id}`."
+        )
+    result({"kid": kid, "node_id": node_id, "status": "revoked", "node_has_usable_key": usable})
 
 
 @hub_group.command("nodes")

@@ -13,9 +13,9 @@ class AreaLevel(StrEnum):
     BUURT = "buurt"
 
 
-MUNICIPALITY_PATTERN = re.compile(r"^GM\d{4}$")
-WIJK_PATTERN = re.compile(r"^WK\d{4}[0-9A-Z]{2}$")
-BUURT_PATTERN = re.compile(r"^BU\d{4}[0-9A-Z]{4}$")
+MUNICIPALITY_PATTERN = re.compile(r"^GM[0-9]{4}$")
+WIJK_PATTERN = re.compile(r"^WK[0-9]{4}[0-9A-Z]{2}$")
+BUURT_PATTERN = re.compile(r"^BU[0-9]{4}[0-9A-Z]{4}$")
 
 
 def area_level(code: str) -> AreaLevel | None:

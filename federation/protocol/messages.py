@@ -59,7 +59,7 @@ def format_timestamp(instant: datetime) -> str:
     return text.replace("+00:00", "Z")
 
 
-_TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?Z$")
+_TIMESTAMP = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]{1,9})?Z$")
 
 
 def parse_timestamp(text: str) -> datetime:

@@ -11,8 +11,9 @@ from node.commands import instance_option, load_app
 from node.extensions import db
 from node.federation.enrollment import enroll, uncovered_areas
 from node.federation.link import client_for
+from node.federation.reenrollment import enroll_again
 from node.federation.rotation import start_rotation
-from node.federation.status import federation_status
+from node.federation.status import REVOKED_KEY_ADVICE, federation_status
 from node.federation.sync import sync
 from wijknet.commands import friendly_errors, transaction
 from wijknet.output import result, say
@@ -24,15 +25,21 @@ from wijknet.web.database import utcnow
 @click.option("--hub", "hub_url", required=True, help="The hub's address, e.g. https://hub.samen030.nl")
 @click.option("--token", required=True, help="The invitation token the hub's administrator gave you.")
 @click.option("--node-id", help="The node id the invitation is for (default: node_id in node.toml).")
+@click.option(
+    "--again",
+    is_flag=True,
+    help="The hub revoked this node's key: enrol a new key under the new node id of a new invitation.",
+)
 @friendly_errors
-def enroll_command(instance: Path, hub_url: str, token: str, node_id: str | None) -> None:
+def enroll_command(instance: Path, hub_url: str, token: str, node_id: str | None, again: bool) -> None:
     """Enrol this node at its hub: make the signing key and register it with the invitation."""
     app = load_app(instance)
-    node_id = node_id or app.extensions["wijknet.settings"].node_id
+    node_id = node_id or (None if again else app.extensions["wijknet.settings"].node_id)
     if not node_id:
         raise click.ClickException("Say which node id the invitation is for: --node-id (or node_id in node.toml).")
     with transaction(app, db):
-        link = enroll(Actor.system("cli"), client_for(hub_url), node_id=node_id, token=token.strip(), now=utcnow())
+        make = enroll_again if again else enroll
+        link = make(Actor.system("cli"), client_for(hub_url), node_id=node_id, token=token.strip(), now=utcnow())
         summary = {
             "node_id": link.node_id,
             "hub_id": link.hub_id,
@@ -43,6 +50,10 @@ def enroll_command(instance: Path, hub_url: str, token: str, node_id: str | None
         }
         missing = uncovered_areas(link)
     say(f"Enrolled at {summary['hub_id']} as {summary['node_id']}; signing key {summary['kid']}.")
+    if again:
+        say("Every month is sent again under the new node id with the next sync (`wijknet node sync`).")
+        if app.extensions["wijknet.settings"].node_id not in (None, node_id):
+            say(f'Set node_id = "{node_id}" in node.toml, or leave it out.')
     if missing:
         say(f"Warning: the hub did not register this node for {', '.join(missing)}; ask its administrator.")
     result(summary)
@@ -64,6 +75,8 @@ def sync_command(instance: Path) -> None:
     say(f"New revisions: {made}; {counts}.")
     for error in summary["errors"]:
         say(f"  {error}")
+    if summary["key_revoked"]:
+        say(REVOKED_KEY_ADVICE)
     result(summary)
 
 

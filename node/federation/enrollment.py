@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
 from marshmallow import ValidationError
@@ -10,6 +12,7 @@ from marshmallow import ValidationError
 from federation.delivery.client import DeliveryError, HubClient
 from federation.protocol import envelopes
 from federation.protocol.areas import area_allowed
+from federation.protocol.keys import SigningKey
 from federation.protocol.messages import NODE_ID_PATTERN
 from node.accounts.actor import Actor
 from node.accounts.permissions import require_role
@@ -30,18 +33,47 @@ class HubAnswerError(DeliveryError):
 def enroll(actor: Actor, client: HubClient, *, node_id: str, token: str, now: datetime) -> HubLink:
     """Make the key (if there is none), enrol it with the token, and remember the hub."""
     require_role(actor, Role.ADMIN)
-    if find_link() is not None:
-        raise Conflict("This node is already enrolled; a second enrollment needs a new node id.")
+    existing = find_link()
+    if existing is not None:
+        raise Conflict(
+            f"This node is already enrolled at {existing.hub_id} as {existing.node_id}. If the hub revoked its "
+            "key, ask the hub's administrator for an invitation under a new node id, then run "
+            "`wijknet node enroll --again --hub URL --node-id NEW_ID --token TOKEN`."
+        )
+    check_node_id(node_id)
+    key = ensure_key()
+    link = HubLink()
+    apply_enrollment(link, client, request_enrollment(client, key, node_id=node_id, token=token, now=now), now)
+    link.kid = key.kid
+    db.session.add(link)
+    db.session.flush()
+    record(actor, AuditAction.UPDATE, "hub_link", link.id, detail=f"enrolled at {link.hub_id} as {link.node_id}")
+    return link
+
+
+def check_node_id(node_id: str) -> None:
     settings = current_app.extensions["wijknet.settings"]
     if not settings.wijk:
         raise InvalidInput("Configure the node's wijk before enrolling.", [FieldError("wijk", "Not configured.")])
-    if not NODE_ID_PATTERN.match(node_id):
+    if not NODE_ID_PATTERN.fullmatch(node_id):
         raise InvalidInput("Not a node id.", [FieldError("node_id", "Lower-case letters, digits and '-'.")])
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    """What the hub said: its discovery document and its answer to the enrollment."""
+
+    discovery: dict[str, Any]
+    answer: dict[str, Any]
+
+
+def request_enrollment(client: HubClient, key: SigningKey, *, node_id: str, token: str, now: datetime) -> Enrollment:
+    """Send the enrollment signed with `key` (proof of possession); raises DeliveryError if the hub refuses it."""
     try:
         discovery = DiscoverySchema().load(client.discovery())
     except ValidationError as exc:
         raise HubAnswerError(f"the hub's discovery document is not wijknet-federation/1: {exc.messages}") from None
-    key = ensure_key()
+    settings = current_app.extensions["wijknet.settings"]
     envelope = envelopes.enrollment(
         key, node_id=node_id, token=token, name=settings.name, software=SOFTWARE, issued_at=now
     )
@@ -50,22 +82,21 @@ def enroll(actor: Actor, client: HubClient, *, node_id: str, token: str, now: da
         answer = EnrollmentAcceptedSchema().load(accepted.body)
     except ValidationError as exc:
         raise HubAnswerError(f"the hub's enrollment answer is not as the protocol says: {exc.messages}") from None
-    link = HubLink(
-        hub_url=client.base_url.rstrip("/"),
-        hub_id=discovery["hub_id"],
-        node_id=answer["node_id"],
-        municipality=answer["municipality"],
-        areas=answer["areas"],
-        min_count=answer["min_count"],
-        hub_jwks=answer["hub"]["jwks"],
-        endpoints=discovery["endpoints"],
-        enrolled_at=now,
-        kid=key.kid,
-    )
-    db.session.add(link)
-    db.session.flush()
-    record(actor, AuditAction.UPDATE, "hub_link", link.id, detail=f"enrolled at {link.hub_id} as {link.node_id}")
-    return link
+    return Enrollment(discovery, answer)
+
+
+def apply_enrollment(link: HubLink, client: HubClient, enrollment: Enrollment, now: datetime) -> None:
+    """Remember the hub as its discovery and enrollment answer describe it."""
+    discovery, answer = enrollment.discovery, enrollment.answer
+    link.hub_url = client.base_url.rstrip("/")
+    link.hub_id = discovery["hub_id"]
+    link.node_id = answer["node_id"]
+    link.municipality = answer["municipality"]
+    link.areas = answer["areas"]
+    link.min_count = answer["min_count"]
+    link.hub_jwks = answer["hub"]["jwks"]
+    link.endpoints = discovery["endpoints"]
+    link.enrolled_at = now
 
 
 def uncovered_areas(link: HubLink) -> list[str]:

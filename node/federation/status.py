@@ -14,7 +14,7 @@ from node.accounts.permissions import require_role
 from node.extensions import db
 from node.federation.enrollment import uncovered_areas
 from node.federation.link import find_link
-from node.federation.models import OutboxItem, OutboxState, PublishedPeriod
+from node.federation.models import HubLink, OutboxItem, OutboxState, PublishedPeriod
 from node.federation.rotation import pending_rotation
 from schemas.node.codes import Role
 from wijknet.errors import Conflict, NotFound
@@ -43,6 +43,32 @@ def problem_of(item: OutboxItem) -> dict[str, Any] | None:
     return problem if isinstance(problem, dict) else {"detail": item.last_error}
 
 
+REVOKED_KEY_ADVICE = (
+    "The hub revoked this node's signing key and refuses everything it signs. A node id enrols only once: ask "
+    "the hub's administrator for an invitation under a new node id, then run "
+    "`wijknet node enroll --again --hub URL --node-id NEW_ID --token TOKEN`."
+)
+
+
+def key_revoked(link: HubLink) -> bool:
+    """Has the hub refused a message signed with the node's current key as key_revoked?"""
+    refused = db.session.scalars(
+        select(OutboxItem.body).where(
+            OutboxItem.state == OutboxState.FAILED, OutboxItem.last_error.contains('"key_revoked"')
+        )
+    )
+    return any(_signing_kid(body) == link.kid for body in refused)
+
+
+def _signing_kid(body: str) -> str | None:
+    """The kid of a compact JWS (reports, commitments); a rotation's two signatures never stand alone."""
+    try:
+        kid = json_object(b64url_decode(body.split(".", 1)[0])).get("kid")
+    except EncodingError:
+        return None
+    return kid if isinstance(kid, str) else None
+
+
 def federation_status(actor: Actor) -> dict[str, Any]:
     require_role(actor, Role.ADMIN)
     link = find_link()
@@ -68,6 +94,7 @@ def federation_status(actor: Actor) -> dict[str, Any]:
         "kid": link.kid,
         "enrolled_at": link.enrolled_at,
         "key_rotation_pending": pending_rotation() is not None,
+        "key_revoked": key_revoked(link),
         "outbox": {state.value: counts.get(state, 0) for state in OutboxState},
         "last_delivery": None if last is None else outbox_view(last),
         "next_attempt": None if waiting is None else outbox_view(waiting),

@@ -21,6 +21,7 @@ from node.federation.link import client_for, find_link, require_link
 from node.federation.reports import build_reports
 from node.federation.rotation import pending_rotation
 from node.federation.sender import deliver_pending
+from node.federation.status import key_revoked
 from schemas.node.codes import Role
 from wijknet.web.database import utcnow
 
@@ -51,6 +52,7 @@ def sync(
     db.session.commit()
     delivered = deliver_pending(client, clock=clock, rng=rng, now_for_all=now_for_all)
     summary.update(asdict(delivered))
+    summary["key_revoked"] = key_revoked(link)
     return summary
 
 

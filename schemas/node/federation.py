@@ -57,6 +57,9 @@ class FederationStatusOut(Schema):
     kid = fields.String(metadata={"description": "The node's current signing key"})
     enrolled_at = fields.DateTime()
     key_rotation_pending = fields.Boolean()
+    key_revoked = fields.Boolean(
+        metadata={"description": "The hub refused a message signed with the current key as key_revoked: enrol again."}
+    )
     outbox = fields.Dict(keys=fields.String(), values=fields.Integer())
     last_delivery = fields.Nested(OutboxItemOut, allow_none=True)
     next_attempt = fields.Nested(OutboxItemOut, allow_none=True)

@@ -8,7 +8,7 @@ from federation.protocol.codelists import CATEGORY_CODES
 from federation.protocol.periods import PeriodError, parse_period
 from schemas.fields import CleanString, Code
 
-PERIOD = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="A month like 2026-10.")
+PERIOD = validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])$", error="A month like 2026-10.")
 
 
 def validate_period(value: str) -> None:

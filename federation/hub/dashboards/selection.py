@@ -21,9 +21,9 @@ from federation.protocol.periods import PeriodError, format_period, parse_period
 from wijknet.errors import FieldError, InvalidInput, PermissionDenied
 
 MAX_MONTHS = 120  # ten years: more is a typing error, and a query nobody waits for
-QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-YEAR = re.compile(r"^(\d{4})$")
-RANGE = re.compile(r"^(\d{4}-\d{2})\.\.(\d{4}-\d{2})$")
+QUARTER = re.compile(r"^([0-9]{4})-Q([1-4])$")
+YEAR = re.compile(r"^([0-9]{4})$")
+RANGE = re.compile(r"^([0-9]{4}-[0-9]{2})\.\.([0-9]{4}-[0-9]{2})$")
 NODE_PREFIX = "node:"
 
 

@@ -38,18 +38,20 @@ def accept_commitment(body: bytes, content_type: str | None, now: datetime) -> A
     verify(jws, public_key(key))
     check_standing(key, jws.claims)
 
-    commitment_id = jws.claims.get("commitment_id")
-    if isinstance(commitment_id, str) and UUID_PATTERN.fullmatch(commitment_id):  # only a UUID can be held
-        held = db.session.scalar(select(Commitment).where(Commitment.commitment_id == commitment_id))
-        if held is not None:
-            if held.jws.encode("ascii") == jws_bytes:
-                return Answer(200, {"status": "duplicate", "receipt": held.receipt})
-            raise ProtocolError("report_id_reused", "the hub holds this commitment_id with other content")
+    held = _held(jws.claims.get("commitment_id"), jws_bytes)
+    if held is not None:
+        return held
 
     data = load_payload(_schema, jws.claims)
     _check_lot(data, now)
     check_not_in_future(data["issued_at"], now)
-    _check_revision(key.node_id, data)
+    try:
+        _check_revision(key.node_id, data)
+    except ProtocolError:
+        held = _held(data["commitment_id"], jws_bytes)  # a copy of this request committed since step 5 looked
+        if held is not None:
+            return held
+        raise
 
     digest = receipt_digest(jws_bytes)
     receipt = hub_signer().receipt(
@@ -79,6 +81,18 @@ def accept_commitment(body: bytes, content_type: str | None, now: datetime) -> A
     )
     db.session.flush()
     return Answer(201, {"status": "accepted", "receipt": receipt})
+
+
+def _held(commitment_id: object, jws_bytes: bytes) -> Answer | None:
+    """Step 5: the duplicate's answer if the hub holds this commitment_id with these bytes; None if not held."""
+    if not (isinstance(commitment_id, str) and UUID_PATTERN.fullmatch(commitment_id)):  # only a UUID can be held
+        return None
+    held = db.session.scalar(select(Commitment).where(Commitment.commitment_id == commitment_id))
+    if held is None:
+        return None
+    if held.jws.encode("ascii") == jws_bytes:
+        return Answer(200, {"status": "duplicate", "receipt": held.receipt})
+    raise ProtocolError("report_id_reused", "the hub holds this commitment_id with other content")
 
 
 def _check_lot(data: dict[str, Any], now: datetime) -> None:

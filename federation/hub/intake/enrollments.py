@@ -39,7 +39,11 @@ def enroll(body: bytes, content_type: str | None, now: datetime) -> Answer:
     data = load_payload(_schema, jws.claims)
     check_not_in_future(data["issued_at"], now)
     if db.session.get(Node, data["node_id"]) is not None:
-        raise ProtocolError("node_exists", f"node {data['node_id']} is already registered")
+        raise ProtocolError(
+            "node_exists",
+            f"node {data['node_id']} is already registered, and a node id enrols only once; if its key was "
+            "revoked, ask the hub's administrator for an invitation under a new node id",
+        )
     if db.session.get(NodeKey, key.kid) is not None:
         raise ProtocolError("key_exists", "this key is already registered")
 

@@ -71,15 +71,9 @@ def accept_report(body: bytes, content_type: str | None, now: datetime) -> Answe
     check_standing(sender, jws.claims)
     connection = db.session.connection()
 
-    report_id = jws.claims.get("report_id")
-    # Only a UUID can be held (the hub stores none else), and PostgreSQL refuses a NUL in a query
-    # with an error: anything else is left to the payload rules, which refuse it.
-    if isinstance(report_id, str) and UUID_PATTERN.fullmatch(report_id):
-        held = connection.execute(_HELD, {"report_id": report_id}).first()
-        if held is not None:
-            if held.jws.encode("ascii") == jws_bytes:
-                return Answer(200, {"status": "duplicate", "receipt": held.receipt})
-            raise ProtocolError("report_id_reused", "the hub holds this report_id with other content")
+    held = _held(connection, jws.claims.get("report_id"), jws_bytes)
+    if held is not None:
+        return held
 
     data = load_payload(_schema, jws.claims)
     period, revision = data["period"], data["revision"]
@@ -92,7 +86,15 @@ def accept_report(body: bytes, content_type: str | None, now: datetime) -> Answe
     check_not_in_future(data["issued_at"], now)
     _check_areas(sender.areas, data["figures"])
     _check_disclosure(data)
-    _check_revision(connection, sender.node_id, period, revision)
+    try:
+        _check_revision(connection, sender.node_id, period, revision)
+    except ProtocolError:
+        # The same report may have been committed by a copy of this request since step 5 looked: then
+        # this is a retry, and the answer is that copy's (READ COMMITTED: this statement sees it).
+        held = _held(connection, data["report_id"], jws_bytes)
+        if held is not None:
+            return held
+        raise
 
     digest = receipt_digest(jws_bytes)
     receipt = hub_signer().receipt(
@@ -124,6 +126,20 @@ def accept_report(body: bytes, content_type: str | None, now: datetime) -> Answe
     ).scalar_one()
     _move_head(connection, sender.node_id, period, revision, report_pk)
     return Answer(201, {"status": "accepted", "receipt": receipt})
+
+
+def _held(connection: Connection, report_id: object, jws_bytes: bytes) -> Answer | None:
+    """Step 5: the duplicate's answer if the hub holds this report_id with these bytes; None if not held."""
+    # Only a UUID can be held (the hub stores none else), and PostgreSQL refuses a NUL in a query
+    # with an error: anything else is left to the payload rules, which refuse it.
+    if not (isinstance(report_id, str) and UUID_PATTERN.fullmatch(report_id)):
+        return None
+    held = connection.execute(_HELD, {"report_id": report_id}).first()
+    if held is None:
+        return None
+    if held.jws.encode("ascii") == jws_bytes:
+        return Answer(200, {"status": "duplicate", "receipt": held.receipt})
+    raise ProtocolError("report_id_reused", "the hub holds this report_id with other content")
 
 
 def _check_areas(registered: frozenset[str], figures: FigureList) -> None:

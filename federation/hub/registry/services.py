@@ -86,8 +86,9 @@ def invite(
             errors.append(FieldError("areas", f"{area} does not lie in {municipality}."))
     if errors:
         raise InvalidInput("The invitation cannot be made.", errors)
-    if db.session.get(Node, node_id) is not None:
-        raise Conflict(f"Node {node_id} is already registered.")
+    registered = db.session.get(Node, node_id)
+    if registered is not None:
+        raise Conflict(already_registered(registered))
     token = secrets.token_urlsafe(TOKEN_BYTES)
     invitation = Invitation(
         node_id=node_id,
@@ -103,6 +104,38 @@ def invite(
     db.session.flush()
     record(actor, RegistryAction.INVITE, node_id=node_id, detail=", ".join(invitation.areas))
     return NewInvitation(token, invitation)
+
+
+def has_usable_key(node: Node) -> bool:
+    """A key that can still sign something new: neither retired by a rotation nor revoked."""
+    return any(key.is_current for key in node.keys)
+
+
+def already_registered(node: Node) -> str:
+    """What to do instead of inviting a registered node id again: the protocol enrols a node id once."""
+    if has_usable_key(node):
+        return (
+            f"Node {node.node_id} is already registered and has a usable key; to replace its key, "
+            "the node runs `wijknet node rotate-key`."
+        )
+    return (
+        f"Node {node.node_id} is already registered, and a node id enrols only once. It has no usable key: "
+        f"invite it again under a new node id that takes over its areas, "
+        f"e.g. `wijknet hub invite --node-id {suggested_node_id(node.node_id)} --replaces {node.node_id}`."
+    )
+
+
+def suggested_node_id(node_id: str) -> str:
+    """The first free id of the form `<node_id>-2`, `-3`, ...: a new id for a node that lost its key."""
+    stem, number = node_id, 2
+    head, _, tail = node_id.rpartition("-")
+    if head and tail.isascii() and tail.isdigit():
+        stem, number = head, int(tail) + 1
+    while True:
+        candidate = f"{stem[: 62 - len(str(number))]}-{number}"
+        if db.session.get(Node, candidate) is None:
+            return candidate
+        number += 1
 
 
 def get_node(node_id: str) -> Node:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import Field, StringField, TextAreaField
+from wtforms import Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from federation.hub.accounts.actor import HubRole
@@ -20,6 +20,8 @@ from federation.hub.config import HubSettings
 from federation.hub.figures.services import audit_view
 from federation.hub.registry import services as registry
 from federation.hub.registry.health import SILENT_AFTER
+from federation.hub.registry.models import Node
+from federation.hub.registry.replacement import invite_replacement
 from federation.protocol.areas import MUNICIPALITY_PATTERN, area_level, contains
 from federation.protocol.messages import NODE_ID_PATTERN
 from wijknet.errors import Conflict, InvalidInput
@@ -57,6 +59,7 @@ class InviteForm(FlaskForm):
         validators=[DataRequired(), Length(max=2000)],
         description=_l("CBS codes of the wijken or buurten it reports on, separated by spaces, e.g. WK034402."),
     )
+    replaces = HiddenField()  # a node without a usable key that comes back under the new node id
 
     def validate_node_id(self, field: Field) -> None:
         if not NODE_ID_PATTERN.match(field.data or ""):
@@ -101,28 +104,58 @@ def nodes() -> str:
 @page_access(HubRole.ADMIN)
 @commits
 def invite() -> str | tuple[str, int]:
-    """The invitation form; the token is on the answer to it, once, with the command that uses it."""
+    """The invitation form; the token is on the answer to it, once, with the command that uses it.
+
+    `?replaces=<node_id>` invites a node that has no usable key again, under a new node id.
+    """
     form = InviteForm()
+    replaced = _replaced_node(form)
     if form.validate_on_submit():
         try:
-            made = registry.invite(
-                page_actor(),
-                node_id=form.node_id.data or "",
-                name=form.name.data or "",
-                municipality=form.municipality.data or "",
-                areas=split_areas(form.areas.data),
-                now=utcnow(),
-                valid_days=settings().invitation_days,
-            )
+            made = _make_invitation(form, replaced)
         except Conflict:
-            form.node_id.errors = [_("A node with this id is already registered.")]
+            if replaced is not None and registry.has_usable_key(replaced):
+                message = _("%(node)s still has a usable key: its node can rotate it instead.", node=replaced.node_id)
+                flash(message, "error")
+            else:
+                form.node_id.errors = [_("A node with this id is already registered; a node id enrols only once.")]
         except InvalidInput as exc:
             for message in show_errors(form, exc):
                 flash(message, "error")
         else:
             hub_url = (settings().public_url or request.url_root).rstrip("/")
-            return render_template("registry/invitation_made.html", made=made, token=made.token, hub_url=hub_url), 201
-    return render_template("registry/invite.html", form=form), 422 if form.is_submitted() else 200
+            page = render_template(
+                "registry/invitation_made.html", made=made, token=made.token, hub_url=hub_url, replaced=replaced
+            )
+            return page, 201
+    return render_template("registry/invite.html", form=form, replaced=replaced), 422 if form.is_submitted() else 200
+
+
+def _replaced_node(form: InviteForm) -> Node | None:
+    """The node the invitation replaces, if any; on first showing the form takes its name and areas."""
+    node_id = form.replaces.data if form.is_submitted() else request.args.get("replaces")
+    if not node_id:
+        return None
+    node = registry.get_node(node_id)
+    if not form.is_submitted():
+        form.replaces.data = node.node_id
+        form.node_id.data = registry.suggested_node_id(node.node_id)
+        form.name.data, form.municipality.data, form.areas.data = node.name, node.municipality, " ".join(node.areas)
+    return node
+
+
+def _make_invitation(form: InviteForm, replaced: Node | None) -> registry.NewInvitation:
+    fields = {
+        "node_id": form.node_id.data or "",
+        "name": form.name.data or "",
+        "municipality": form.municipality.data or "",
+        "areas": split_areas(form.areas.data),
+        "now": utcnow(),
+        "valid_days": settings().invitation_days,
+    }
+    if replaced is None:
+        return registry.invite(page_actor(), **fields)
+    return invite_replacement(page_actor(), replaces=replaced.node_id, **fields)
 
 
 @registry_pages.get("/nodes/<node_id>")

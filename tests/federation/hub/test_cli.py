@@ -84,10 +84,23 @@ def test_a_node_lifecycle_from_the_command_line(instance: Path, tmp_path: Path) 
         assert node.send_report(node.report_payload(revision=2)).status_code == 201
         revoked = run("hub", "revoke-key", "--instance", str(instance), "--kid", node.key.kid)
         assert last_json(revoked)["status"] == "revoked"
+        assert "--node-id zuilen-2 --replaces zuilen" in revoked.output  # what to do next
         assert node.send_report(node.report_payload(revision=3)).json()["code"] == "key_revoked"
         reports = last_json(run("hub", "reports", "--instance", str(instance), "--node-id", "zuilen"))["reports"]
         assert [(r["revision"], r["current"], r["key_revoked"]) for r in reports] == [(1, False, True), (2, True, True)]
         assert run("hub", "revoke-key", "--instance", str(instance), "--kid", "nope").exit_code == 1
+
+        # A node id enrols once: the node comes back under a new one that takes over its areas.
+        same = run("hub", "invite", "--instance", str(instance), "--node-id", "zuilen", "--name", "Zuilen",
+                   "--municipality", "GM0344", "--area", "WK034402")  # fmt: skip
+        assert same.exit_code == 1 and "--node-id zuilen-2 --replaces zuilen" in same.output
+        again = run("hub", "invite", "--instance", str(instance), "--node-id", "zuilen-2", "--replaces", "zuilen")
+        assert again.exit_code == 0 and "wijknet node enroll --again" in again.output
+        back = FakeNode(node.hub_url, "zuilen-2")
+        assert back.enroll(last_json(again)["token"]).status_code == 201
+        assert back.send_report(back.report_payload()).status_code == 201
+        listed = {n["node_id"]: n for n in last_json(run("hub", "nodes", "--instance", str(instance)))["nodes"]}
+        assert listed["zuilen"]["status"] == "suspended" and listed["zuilen-2"]["areas"] == ["WK034402"]
     finally:
         server.shutdown()
         thread.join(timeout=5)
