@@ -96,9 +96,10 @@ def _register_accounts(app: Flask) -> None:
 def _register_api(app: Flask) -> None:
     from federation.hub.accounts.api import blp as me
     from federation.hub.api import configure_api, register_api_blueprint
+    from federation.hub.municipal.api import blp as municipal_reports
 
     configure_api(app)
-    for blueprint in (me,):
+    for blueprint in (me, municipal_reports):
         register_api_blueprint(app, blueprint)
 
 
@@ -107,12 +108,33 @@ def _register_pages(app: Flask) -> None:
     from federation.hub.accounts import admin_views
     from federation.hub.accounts.menu import add_menu_entry
     from federation.hub.accounts.views import accounts
+    from federation.hub.municipal import views as municipal_views
     from federation.hub.registry import views as registry_views
 
     app.register_blueprint(accounts)
+    _register_dashboards(app)
     for blueprint, entry in (
         (registry_views.registry_pages, registry_views.MENU),
         (admin_views.users, admin_views.MENU),
+        (municipal_views.municipal_reports, municipal_views.MENU),
+    ):
+        app.register_blueprint(blueprint)
+        add_menu_entry(app, entry)
+
+
+def _register_dashboards(app: Flask) -> None:
+    """The dashboards (four menu entries), the area reference data and the valuation settings."""
+    from federation.hub.accounts.menu import add_menu_entry
+    from federation.hub.areas import views as area_views
+    from federation.hub.dashboards import views as dashboard_views
+    from federation.hub.settings import views as settings_views
+
+    app.register_blueprint(dashboard_views.dashboards)
+    for entry in dashboard_views.MENU:
+        add_menu_entry(app, entry)
+    for blueprint, entry in (
+        (area_views.areas_pages, area_views.MENU),
+        (settings_views.settings_pages, settings_views.MENU),
     ):
         app.register_blueprint(blueprint)
         add_menu_entry(app, entry)
