@@ -29,7 +29,7 @@ bench: $(STAMP)
 # (translate them in messages.po), and compile it.
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o wijknet/translations/messages.pot .
-	$(BIN)/pybabel update -i wijknet/translations/messages.pot -d wijknet/translations -l nl --no-location --ignore-obsolete
+	$(BIN)/pybabel update -i wijknet/translations/messages.pot -d wijknet/translations -l nl --width 100 --ignore-obsolete
 	$(BIN)/pybabel compile -d wijknet/translations -l nl
 
 clean:

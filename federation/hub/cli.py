@@ -21,6 +21,7 @@ from federation.hub.extensions import db
 from federation.hub.figures.services import audit_view, current_figures
 from federation.hub.instance import init_instance
 from federation.hub.jobs import start_hub_scheduler
+from federation.hub.municipal import services as municipal
 from federation.hub.registry import services as registry
 from federation.hub.registry.replacement import invite_replacement
 from federation.protocol.messages import format_timestamp
@@ -428,3 +429,58 @@ def import_areas_command(
             "elsewhere": done.elsewhere,
         }
     )
+
+
+# --- municipal reports -----------------------------------------------------------------------------
+
+
+@hub_group.group("municipal-report")
+def municipal_report_group() -> None:
+    """Signed reports for the municipality (JSON, CSV, PDF), by month or quarter."""
+
+
+@municipal_report_group.command("make")
+@instance_option
+@click.option("--municipality", required=True, help="CBS municipality code, e.g. GM0344.")
+@click.option("--period", required=True, help="A month (2026-10) or a quarter (2026-Q4).")
+@friendly_errors
+def make_municipal_report_command(instance: Path, municipality: str, period: str) -> None:
+    """Make the report now; a new version only when its content differs from the latest one."""
+    app = load_app(instance)
+    with transaction(app, db):
+        made = municipal.make_report(municipality.strip().upper(), period, utcnow())
+        output = {
+            "id": made.report.id,
+            "municipality": made.report.municipality,
+            "period": made.report.period,
+            "revision": made.report.revision,
+            "new": made.new,
+            "digest": made.report.digest,
+        }
+    if made.new:
+        say(f"Report {output['municipality']} {output['period']} version {output['revision']} made and signed.")
+    else:
+        say(f"The figures have not changed; version {output['revision']} stands.")
+    result(output)
+
+
+@municipal_report_group.command("list")
+@instance_option
+@click.option("--municipality", help="One municipality only.")
+@friendly_errors
+def list_municipal_reports_command(instance: Path, municipality: str | None) -> None:
+    """Every version of every report, as JSON."""
+    with transaction(load_app(instance), db):
+        rows = [
+            {
+                "id": r.id,
+                "municipality": r.municipality,
+                "period": r.period,
+                "revision": r.revision,
+                "made_at": format_timestamp(r.made_at),
+                "digest": r.digest,
+                "kid": r.kid,
+            }
+            for r in municipal.list_reports(HubActor.system(CLI_ACTOR), municipality)
+        ]
+    result({"reports": rows})

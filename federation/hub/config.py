@@ -33,6 +33,9 @@ class HubSettings:
     public_url: str | None = None
     # A month's complete report is on time until the end of this day of the following month (Amsterdam).
     report_deadline_day: int = 10
+    # The day of the month after a month (or quarter) on which its municipal report is made (Amsterdam);
+    # after the deadline day, so that the report shows the figures that came on time.
+    municipal_report_day: int = 12
     # Requests per minute from one key (or one client address) before 429 rate_limited.
     rate_limit_per_minute: int = 120
     secure_cookies: bool = True
@@ -62,5 +65,7 @@ class HubSettings:
             raise ConfigError("rate_limit_per_minute is at least 1")
         if not 1 <= self.report_deadline_day <= 28:
             raise ConfigError("report_deadline_day is a day of the month from 1 to 28")
+        if not 1 <= self.municipal_report_day <= 28:
+            raise ConfigError("municipal_report_day is a day of the month from 1 to 28")
         if self.public_url is not None and not self.public_url.startswith(("https://", "http://")):
             raise ConfigError("public_url is an address like https://hub.example.org")

@@ -3,6 +3,7 @@
 from federation.hub.accounts.models import AccountEvent, HubApiToken, HubLoginThrottle, HubUser
 from federation.hub.areas.models import ReferenceArea
 from federation.hub.figures.models import Figure, FigureTotal, Report, ReportHead
+from federation.hub.municipal.models import MunicipalReport, MunicipalWebhook, WebhookDelivery
 from federation.hub.registry.models import Invitation, KeyRotation, Node, NodeArea, NodeKey, RegistryEvent
 from federation.hub.settings.models import Valuation
 from federation.hub.tenders.models import Commitment, Lot, Tender
@@ -18,6 +19,8 @@ __all__ = [
     "Invitation",
     "KeyRotation",
     "Lot",
+    "MunicipalReport",
+    "MunicipalWebhook",
     "Node",
     "NodeArea",
     "NodeKey",
@@ -27,4 +30,5 @@ __all__ = [
     "ReportHead",
     "Tender",
     "Valuation",
+    "WebhookDelivery",
 ]
