@@ -8,8 +8,9 @@ cells are where a node would put them); the reference data with a
 population per area; a valuation. The totals the projection keeps are made
 with `rebuild_totals()`, which is timed too. The benchmark then times the
 dashboards' services (what each page calls) on SQLite and, when it answers,
-PostgreSQL. A page renders within 300 ms when its queries take well under
-that: the budget here is 150 ms for everything a page asks for.
+PostgreSQL, and renders the dashboard's pages as an analyst opens them
+(Flask's test client, logged in: the whole request from the URL to the
+HTML or CSV, without the network). The budget is 300 ms a page.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import tempfile
 import time
 import uuid
@@ -26,7 +28,21 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Engine, Float, MetaData, String, Table, Text, create_engine, event, inspect, select, text
+from sqlalchemy import (
+    Column,
+    Engine,
+    Float,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.engine import make_url
 
 from bench.framework import Benchmark, Options, Report, Timing, count, measure, seconds, size
@@ -37,7 +53,7 @@ from bench.node_data import Batch
 from federation.protocol.codelists import ALL_CATEGORIES
 from federation.protocol.periods import AMSTERDAM, period_end, period_start, periods_between, shift_period
 
-BUDGET_SECONDS = 0.150
+BUDGET_SECONDS = 0.300
 BENCH_DATABASE = "wijknet_bench_hub_dashboards"
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 LAST_MONTH = "2026-10"
@@ -398,8 +414,48 @@ def _app(url: str, instance: str) -> Any:
     from federation.hub.app import create_app
     from federation.protocol.keys import SigningKey
 
-    settings = {"testing": True, "scheduler": False, "database_url": url}
+    # A cheap password hash: logging the benchmark's analyst in is not what is measured.
+    settings = {"scheduler": False, "database_url": url, "secure_cookies": False, "secret_key": "bench-" + "x" * 32}
+    settings |= {"password_time_cost": 1, "password_memory_kib": 8192}
     return create_app(instance, settings, signing_key=SigningKey.generate())
+
+
+ANALYST = "analist@bench.example.org"
+CSRF_FIELD = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
+def _analyst_client(app: Any) -> Any:
+    """A test client logged in as the city cooperative's analyst, through the login form."""
+    from federation.hub.accounts.actor import HubActor, HubRole
+    from federation.hub.accounts.models import HubUser
+    from federation.hub.accounts.services import create_user
+    from federation.hub.extensions import db
+
+    password = uuid.uuid4().hex
+    with app.app_context():
+        db.create_all()  # the accounts' tables, in a data set built before they existed
+        db.session.execute(delete(HubUser).where(HubUser.email == ANALYST))
+        create_user(
+            HubActor.system("bench"),
+            email=ANALYST,
+            role=HubRole.ANALYST,
+            municipality=None,
+            name=None,
+            password=password,
+        )
+        db.session.commit()
+    client = app.test_client()
+    token = CSRF_FIELD.search(client.get("/login").get_data(as_text=True)).group(1)
+    answer = client.post("/login", data={"email": ANALYST, "password": password, "csrf_token": token})
+    if answer.status_code != 302:
+        raise RuntimeError(f"the benchmark's analyst could not log in: {answer.status_code}")
+    return client
+
+
+def _get_page(client: Any, path: str) -> None:
+    answer = client.get(path)
+    if answer.status_code != 200:
+        raise RuntimeError(f"{path} answered {answer.status_code}: {answer.get_data(as_text=True)[:300]}")
 
 
 # --- the cases -------------------------------------------------------------------------------------
@@ -408,8 +464,12 @@ def _app(url: str, instance: str) -> Any:
 @dataclass(frozen=True)
 class Case:
     name: str
-    calls: tuple[Callable[[], object], ...]
-    page: bool = False  # everything one page asks for: held to the budget
+    calls: tuple[Callable[[], object], ...] = ()
+    path: str | None = None  # a page, rendered by the app for a logged-in analyst: held to the budget
+
+    @property
+    def page(self) -> bool:
+        return self.path is not None
 
 
 def cases(spec: HubDataSpec) -> list[Case]:
@@ -432,7 +492,6 @@ def cases(spec: HubDataSpec) -> list[Case]:
     quarter = PeriodSelection.parse("2026-Q3")
     year = PeriodSelection.range(shift_period(LAST_MONTH, -11), LAST_MONTH)
     everything = PeriodSelection.range(spec.month_list[0], LAST_MONTH)
-    charted = ["requests_new", "requests_open_end", "volunteers_active", "volunteer_hours"]
 
     def call(function: Callable[..., object], *args: Any, **kwargs: Any) -> Callable[[], object]:
         return lambda: function(every, *args, now=NOW, **kwargs)
@@ -460,38 +519,26 @@ def cases(spec: HubDataSpec) -> list[Case]:
         Case(f"needs and gaps: city, {spec.months} months", (call(needs_and_gaps, everything, city),)),
         Case("completeness: city, 12 months", (call(completeness, year, city, deadline_day=10),)),
         Case("social value: city, 12 months", (call(social_value, year, city),)),
+        *page_cases(spec),
+    ]
+
+
+def page_cases(spec: HubDataSpec) -> list[Case]:
+    """The dashboard's pages as a person opens them: the whole request, from the URL to the HTML."""
+    node_id, _, wijk = node_plan(spec)[min(7, spec.nodes - 1)]
+    year = f"{shift_period(LAST_MONTH, -11)}..{LAST_MONTH}"
+    municipality = MUNICIPALITIES[0]
+    return [
+        Case("page: city dashboard (12 months, per wijk)", path=f"/dashboard?period={year}&area=city"),
+        Case("page: municipality dashboard (a quarter)", path=f"/dashboard?period=2026-Q3&area={municipality}"),
+        Case("page: wijk dashboard (12 months, per buurt)", path=f"/dashboard?period={year}&area={wijk}"),
+        Case("page: node dashboard (12 months)", path=f"/dashboard?period={year}&area=node:{node_id}"),
         Case(
-            "page: city (key figures, trend of 4, wijken, social value; 12 months)",
-            (
-                kf(year, city),
-                call(trend, year, city, metrics=charted),
-                call(by_area, year, city, "requests_new"),
-                call(social_value, year, city),
-            ),
-            page=True,
+            "page: needs and gaps (municipality, 12 months)", path=f"/dashboard/needs?period={year}&area={municipality}"
         ),
-        Case(
-            "page: municipality (the same, a quarter)",
-            (
-                kf(quarter, municipality),
-                call(trend, year, municipality, metrics=charted),
-                call(by_area, quarter, municipality, "requests_new"),
-                call(social_value, quarter, municipality),
-            ),
-            page=True,
-        ),
-        Case(
-            "page: wijk (key figures, trend of 4, buurten; 12 months)",
-            (kf(year, wijk), call(trend, year, wijk, metrics=charted), call(by_area, year, wijk, "requests_new")),
-            page=True,
-        ),
-        Case(
-            "page: node (key figures, trend of 4; 12 months)",
-            (kf(year, node), call(trend, year, node, metrics=charted)),
-            page=True,
-        ),
-        Case("page: needs and gaps (municipality, 12 months)", (call(needs_and_gaps, year, municipality),), page=True),
-        Case("page: completeness (city, 12 months)", (call(completeness, year, city, deadline_day=10),), page=True),
+        Case("page: reporting completeness (city, 12 months)", path=f"/dashboard/reporting?period={year}&area=city"),
+        Case("page: social value (city, 12 months)", path=f"/dashboard/social-value?period={year}&area=city"),
+        Case("page: city table as CSV (12 months)", path=f"/dashboard/export.csv?period={year}&area=city&table=by-area"),
     ]
 
 
@@ -501,23 +548,27 @@ def _measure(dataset: Dataset, spec: HubDataSpec, runs: int) -> dict[str, Timing
     timings = {}
     with tempfile.TemporaryDirectory() as instance:
         app = _app(dataset.url, instance)
-        with app.app_context():
-            try:
-                for case in cases(spec):
+        client = _analyst_client(app)
+        try:
+            for case in cases(spec):
 
-                    def run(case: Case = case) -> None:
+                def run(case: Case = case) -> None:
+                    if case.path is not None:  # a request of its own, as served: its own app context
+                        _get_page(client, case.path)
+                    with app.app_context():
                         try:
                             for call in case.calls:
                                 call()
                         finally:
                             db.session.remove()
 
-                    timings[case.name] = measure(run, runs)
-                    print(
-                        f"  {DATABASE_NAMES[dataset.dialect]}, {case.name}: {seconds(timings[case.name].median)}",
-                        flush=True,
-                    )
-            finally:
+                timings[case.name] = measure(run, runs)
+                print(
+                    f"  {DATABASE_NAMES[dataset.dialect]}, {case.name}: {seconds(timings[case.name].median)}",
+                    flush=True,
+                )
+        finally:
+            with app.app_context():
                 db.engine.dispose()
     return timings
 
@@ -546,14 +597,15 @@ def _report(
 ) -> Report:
     dialects = [d.dialect for d in datasets]
     pages = [c.name for c in cases(spec) if c.page]
-    slowest = max(timings[d][p].median for d in dialects for p in pages)
+    slowest = max(timings[d][p].max for d in dialects for p in pages)  # every run of every page, not the median
     met = "met" if slowest <= BUDGET_SECONDS else "NOT met"
     report = Report(
-        f"Budget {seconds(BUDGET_SECONDS)} for a page's queries ({count(spec.nodes)} nodes, {spec.months} months, "
-        f"{count(datasets[0].rows.get('figures', 0))} figures): {met}; the slowest page takes {seconds(slowest)}."
+        f"Budget {seconds(BUDGET_SECONDS)} a page ({count(spec.nodes)} nodes, {spec.months} months, "
+        f"{count(datasets[0].rows.get('figures', 0))} figures): {met}; "
+        f"the slowest run of a page took {seconds(slowest)}."
     )
     table = ReportTable(
-        f"The dashboards' services, median and slowest of {options.runs} runs after one warm-up",
+        f"The dashboards' services and pages, median and slowest of {options.runs} runs after one warm-up",
         ["case"] + [f"{DATABASE_NAMES[d]} {what}" for d in dialects for what in ("median", "max")],
     )
     for case in cases(spec):
@@ -581,8 +633,8 @@ def _report(
         ", ".join(f"{count(n)} {table}" for table, n in sorted(rows.items(), key=lambda item: -item[1])) + "."
     )
     report.notes.append(
-        "`totals made in` is `rebuild_totals()` over every figure (what a check or a repair costs); the projection keeps the "
-        "totals up to date a node-month at a time."
+        "`totals made in` is `rebuild_totals()` over every figure (what a check or a repair costs); "
+        "the projection keeps the totals up to date a node-month at a time."
     )
     if postgres_asked and "postgresql" not in dialects:
         report.notes.append("PostgreSQL did not answer: measured on SQLite only.")

@@ -198,6 +198,8 @@ def test_demo_serves_a_city_until_ctrl_c(tmp_path: Path) -> None:
         )
         assert answer.status_code == 200 and 'action="/logout"' in answer.text
         assert "Noordwest" in browser.get(f"{hub}/registry", timeout=10).text
+        reports = browser.get(f"{hub}/reports", timeout=10).text  # made as the daily job would have
+        assert re.search(r'href="/reports/\d+/pdf"', reports)
 
         stop(process, output)
         assert "[4/4]" in output.stderr  # the progress, on standard error

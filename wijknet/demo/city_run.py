@@ -18,7 +18,7 @@ from typing import Any
 
 from wijknet.demo.city import HUB_ID, HUB_NAME, CityPlan, NodePlan, ServerPlan
 from wijknet.demo.folder import DemoFolder, DemoOptions
-from wijknet.demo.hub import BuiltHub, build_hub, holdings, upgrade_hub
+from wijknet.demo.hub import BuiltHub, build_hub, holdings, make_municipal_reports, upgrade_hub
 from wijknet.demo.node_job import NodeJob, job_path, last_phase, result_path, write_private_json
 from wijknet.demo.processes import Supervisor, port_is_free
 from wijknet.demo.progress import Progress, Step
@@ -131,6 +131,10 @@ class CityRun:
                 f"{h.figures} figures count now"
                 for h in held
             ]
+            reports = make_municipal_reports(self.city.hub)
+            made = reports["made"] + reports["revised"]
+            if made:
+                step.details.append(f"signed reports for the municipality: {', '.join(made)}")
 
     def start_nodes(self) -> None:
         """Serve every node, and wait until each answers."""

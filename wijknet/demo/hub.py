@@ -16,6 +16,7 @@ from federation.hub.extensions import db
 from federation.hub.figures.models import Figure, Report
 from federation.hub.figures.projection import project_pending
 from federation.hub.instance import init_instance
+from federation.hub.municipal.schedule import run_scheduled_reports
 from federation.hub.registry.services import invite
 from federation.hub.settings.services import set_valuation
 from wijknet.commands import transaction
@@ -107,3 +108,10 @@ def holdings(hub: ServerPlan) -> list[HubHoldings]:
             .order_by(Report.node_id)
         ).all()
         return [HubHoldings(node, n, late or 0, periods, figures.get(node, 0)) for node, n, late, periods in rows]
+
+
+def make_municipal_reports(hub: ServerPlan) -> dict[str, list[str]]:
+    """What the daily job does, at once: the municipal reports due now, so the demo's report page has them."""
+    with transaction(create_app(hub.instance, {"scheduler": False}), db):
+        project_pending()
+        return run_scheduled_reports()
