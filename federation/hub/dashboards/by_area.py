@@ -18,7 +18,7 @@ from federation.hub.dashboards.sources import (
     totals_areas_condition,
     wijk_totals_condition,
 )
-from federation.hub.dashboards.targets import AreaView, Target, metric_total, metrics_of, resolve
+from federation.hub.dashboards.targets import AreaView, Target, covered_population, metric_total, metrics_of, resolve
 from federation.hub.figures.totals import code_range
 from federation.protocol.areas import AreaLevel, area_level, wijk_of
 from federation.protocol.codelists import ALL_CATEGORIES, Metric
@@ -92,7 +92,8 @@ def by_area(
     for code in sorted(codes):
         spans = [s for s in target.spans if _serves(s, breakdown, code)]
         total = metric_total(chosen, category, monthly, code, months, target.missing(months, now, spans, came))
-        population = populations.get(code)
+        # A municipality's rate is per inhabitant of the areas its cooperatives report on, as on its own page.
+        population = covered_population(spans) if breakdown == Breakdown.MUNICIPALITY else populations.get(code)
         rate = rate_of(chosen, total, AreaView(target.selection, None, population, len(spans), ()))
         inhabitants = population.inhabitants if population else None
         rows.append(AreaRow(code, names.get(code), total, rate, inhabitants, len(spans)))

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from federation.hub.areas.services import Population, areas_by_code, population_of
+from federation.hub.areas.services import Population, areas_by_code, parent_of, population_of
 from federation.hub.dashboards.coverage import NodeSpan, missing_by_month, node_spans, reported
 from federation.hub.dashboards.selection import AreaKind, AreaSelection, Scope
 from federation.hub.dashboards.sources import (
@@ -41,6 +41,9 @@ class AreaView:
     population: Population | None
     nodes: int  # nodes reporting on it
     municipalities: tuple[str, ...]  # those it lies in (the city: every one in view)
+    # True where `population` is of the areas cooperatives report on only (the city, a municipality):
+    # a rate per 1,000 of a whole municipality whose cooperatives serve three wijken would read far too low.
+    covered_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,16 +98,25 @@ def resolve(scope: Scope, selection: AreaSelection) -> Target:
         # A municipality's caller sees its own even before a cooperative there reports; the others every one with nodes.
         seen = scope.municipalities if scope.municipalities is not None else {s.municipality for s in spans}
         municipalities = tuple(sorted(seen))
-        population = population_of(municipalities) if municipalities else None
-        return Target(AreaView(selection, None, population, len(spans), municipalities), spans)
+        view = AreaView(selection, None, covered_population(spans), len(spans), municipalities, covered_only=True)
+        return Target(view, spans)
     municipality = str(selection.municipality)
     spans = [s for s in node_spans(Scope.only(municipality)) if s.serves(kind, code)]
     known = areas_by_code([str(code)])
     area = known.get(str(code))
-    view = AreaView(
-        selection, area.short_name if area else None, population_of([str(code)], known), len(spans), (municipality,)
-    )
+    name = area.short_name if area else None
+    if kind == AreaKind.MUNICIPALITY:
+        view = AreaView(selection, name, covered_population(spans), len(spans), (municipality,), covered_only=True)
+    else:
+        view = AreaView(selection, name, population_of([str(code)], known), len(spans), (municipality,))
     return Target(view, spans)
+
+
+def covered_population(spans: list[NodeSpan]) -> Population | None:
+    """The inhabitants of the areas these nodes report on, a buurt inside a reported wijk counted once."""
+    codes = {code for span in spans for code in span.areas}
+    codes = {code for code in codes if parent_of(code) not in codes}
+    return population_of(codes) if codes else None
 
 
 def metric_total(

@@ -124,24 +124,33 @@ def test_a_municipality_sees_its_own_figures_only(city: HubData) -> None:
 
 
 def test_rates_per_thousand_where_the_population_is_known(city: HubData) -> None:
+    """A wijk's rate is per its inhabitants; a municipality's per those of the areas its cooperatives report on."""
+
+    def area(code: str, level: AreaLevel, population: int, parent: str | None) -> ReferenceArea:
+        return ReferenceArea(code=code, name=f"Gebied {code}", level=level, parent_code=parent, population=population,
+                             population_year=2024, source="test figures")  # fmt: skip
+
     with city.app.app_context():
         db.session.add_all([
-            ReferenceArea(code="GM0344", name="Utrecht", level=AreaLevel.MUNICIPALITY, population=700,
-                          population_year=2024, source="test figures"),
-            ReferenceArea(code="WK034401", name="Wijk 01 West", level=AreaLevel.WIJK, parent_code="GM0344",
-                          population=300, population_year=2024, source="test figures"),
+            area("GM0344", AreaLevel.MUNICIPALITY, 7000, None),  # most of it served by no cooperative
+            area("WK034401", AreaLevel.WIJK, 300, "GM0344"),
+            area("WK034402", AreaLevel.WIJK, 200, "GM0344"),
+            area("WK034403", AreaLevel.WIJK, 900, "GM0344"),  # overvecht-zuid reports two of its buurten only
+            area("BU03440301", AreaLevel.BUURT, 50, "WK034403"),
+            area("BU03440302", AreaLevel.BUURT, 50, "WK034403"),
         ])  # fmt: skip
         db.session.commit()
         wijk = key_figures(EVERYTHING, OCTOBER, AreaSelection.area("WK034401"), now=NOW)
         municipality = key_figures(EVERYTHING, OCTOBER, AreaSelection.area("GM0344"), now=NOW)
-        without = key_figures(EVERYTHING, OCTOBER, AreaSelection.area("WK034402"), now=NOW)
+        without = key_figures(EVERYTHING, OCTOBER, AreaSelection.area("BU03440101"), now=NOW)
     rates = {f.metric.code: f.per_1000 for f in wijk.figures}
     assert rates["requests_new"].value == Decimal("66.67") and not rates["requests_new"].lower_bound
     assert rates["days_to_match_median"] is None  # a median per inhabitant means nothing
-    assert wijk.area.name == "West" and wijk.area.population.inhabitants == 300
+    assert wijk.area.population.inhabitants == 300 and not wijk.area.covered_only
+    assert municipality.area.population.inhabitants == 600 and municipality.area.covered_only  # 300 + 200 + 50 + 50
     bound = next(f.per_1000 for f in municipality.figures if f.metric.code == "requests_new")
-    assert bound.text() == "≥ 50.00"  # 35 and more, per 700 inhabitants
-    assert all(f.per_1000 is None for f in without.figures)
+    assert bound.text() == "≥ 58.33"  # 35 and more, per 600 inhabitants (not per 7,000)
+    assert all(f.per_1000 is None for f in without.figures)  # a buurt without a population
 
 
 def test_a_trend_gives_each_month_its_own_figure(city: HubData) -> None:
