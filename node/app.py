@@ -93,8 +93,13 @@ def _register_api(app: Flask) -> None:
 
 
 def _register_pages(app: Flask) -> None:
+    """The pages for people; each feature's menu entries with them (node/menu.py)."""
+    from node.federation.views import MENU as federation_menu
     from node.federation.views import federation_pages
+    from node.menu import add_menu_entry, install_menu
     from node.pages import pages
 
+    install_menu(app)
     app.register_blueprint(pages)
     app.register_blueprint(federation_pages)
+    add_menu_entry(app, federation_menu)

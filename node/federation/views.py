@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from node.accounts.services import actor_for_account
 from node.federation.status import federation_status, retry_failed
 from node.federation.sync import sync
+from node.menu import FEDERATION_ORDER, MenuEntry
+from schemas.node.codes import Role
 from wijknet.web.transaction import commits
 
 federation_pages = Blueprint("federation_pages", __name__, url_prefix="/admin/federation")
+MENU = MenuEntry(
+    "federation_pages.status",
+    _l("Reporting to the city"),
+    frozenset({Role.ADMIN}),
+    FEDERATION_ORDER,
+    section="federation_pages",
+)
 
 
 @federation_pages.get("")
