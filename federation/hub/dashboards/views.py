@@ -18,6 +18,7 @@ from werkzeug.exceptions import NotFound as PageNotFound
 
 from federation.hub.accounts.auth import page_access, page_actor
 from federation.hub.accounts.menu import COMPLETENESS_ORDER, DASHBOARD_ORDER, NEEDS_ORDER, MenuEntry
+from federation.hub.areas.services import areas_by_code
 from federation.hub.dashboards import charts, tables
 from federation.hub.dashboards.by_area import by_area
 from federation.hub.dashboards.completeness import ReportingState, completeness, revisions_after
@@ -134,8 +135,10 @@ def unit_of(metric: Metric, language: str) -> str:
 def area_title(view: AreaView) -> str:
     selection = view.selection
     if selection.kind == AreaKind.CITY:
-        if len(view.municipalities) == 1:
-            return _("Municipality %(code)s", code=view.municipalities[0])
+        if len(view.municipalities) == 1:  # the whole city is one municipality: name it
+            (code,) = view.municipalities
+            known = areas_by_code([code]).get(code)
+            return _("Municipality %(name)s", name=known.short_name if known and known.name else code)
         return _("The whole city")
     if selection.kind == AreaKind.NODE:
         return _("Cooperative %(name)s", name=view.name or selection.code)
