@@ -538,7 +538,9 @@ def page_cases(spec: HubDataSpec) -> list[Case]:
         ),
         Case("page: reporting completeness (city, 12 months)", path=f"/dashboard/reporting?period={year}&area=city"),
         Case("page: social value (city, 12 months)", path=f"/dashboard/social-value?period={year}&area=city"),
-        Case("page: city table as CSV (12 months)", path=f"/dashboard/export.csv?period={year}&area=city&table=by-area"),
+        Case(
+            "page: city table as CSV (12 months)", path=f"/dashboard/export.csv?period={year}&area=city&table=by-area"
+        ),
     ]
 
 

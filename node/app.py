@@ -75,10 +75,15 @@ def create_app(instance_path: str | Path | None = None, test_config: Mapping[str
 
 
 def _configure_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
     from node.accounts.services import load_account
 
     login_manager.init_app(app)
     login_manager.login_view = "pages.login_page"
+    # Flask-Login's own text is English only; `str` translates it when flashed.
+    login_manager.login_message = lazy_gettext("Log in to see this page.")
+    login_manager.localize_callback = str
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_account)
 
@@ -94,12 +99,50 @@ def _register_api(app: Flask) -> None:
 
 def _register_pages(app: Flask) -> None:
     """The pages for people; each feature's menu entries with them (node/menu.py)."""
+    from node.admin.views import MENU as admin_menu
+    from node.admin.views import admin
     from node.federation.views import MENU as federation_menu
     from node.federation.views import federation_pages
+    from node.help.views import INBOX_MENU, INTAKE_MENU, intake_pages, request_pages
+    from node.matching.views import match_pages
     from node.menu import add_menu_entry, install_menu
     from node.pages import pages
+    from node.residents.views import MENU as residents_menu
+    from node.residents.views import residents
 
     install_menu(app)
     app.register_blueprint(pages)
     app.register_blueprint(federation_pages)
     add_menu_entry(app, federation_menu)
+    app.register_blueprint(admin)
+    add_menu_entry(app, admin_menu)
+    app.register_blueprint(residents)
+    for entry in residents_menu:
+        add_menu_entry(app, entry)
+    for blueprint in (request_pages, intake_pages, match_pages):
+        app.register_blueprint(blueprint)
+    add_menu_entry(app, INBOX_MENU)
+    add_menu_entry(app, INTAKE_MENU)
+    _register_overview_pages(app)
+
+
+def _register_overview_pages(app: Flask) -> None:
+    """The coordinator's overviews: volunteers, assignments, activities, the needs analysis."""
+    from node.activities.views import MENU as activities_menu
+    from node.activities.views import activity_pages
+    from node.members.views import MENU as volunteers_menu
+    from node.members.views import volunteer_pages
+    from node.menu import add_menu_entry
+    from node.needs.views import MENU as needs_menu
+    from node.needs.views import needs_pages
+    from node.work.views import MENU as work_menu
+    from node.work.views import work_pages
+
+    for blueprint, entry in (
+        (volunteer_pages, volunteers_menu),
+        (work_pages, work_menu),
+        (activity_pages, activities_menu),
+        (needs_pages, needs_menu),
+    ):
+        app.register_blueprint(blueprint)
+        add_menu_entry(app, entry)

@@ -57,7 +57,8 @@ def menu_entries() -> list[MenuEntry]:
 
 def _is_current(entry: MenuEntry) -> bool:
     endpoint = request.endpoint or ""
-    return endpoint == entry.endpoint or (entry.section is not None and request.blueprint == entry.section)
+    # `request.blueprints` names nested blueprints' parents too: a section marks every page inside it.
+    return endpoint == entry.endpoint or (entry.section is not None and entry.section in request.blueprints)
 
 
 def install_menu(app: Flask) -> None:

@@ -26,12 +26,25 @@ def texts_in_the_code() -> set[str]:
     return found
 
 
+def _key(value: str | tuple[str, ...] | list[str]) -> str | tuple[str, ...]:
+    """A plural entry's id and text are sequences (singular, plural): as tuples they compare and hash."""
+    return value if isinstance(value, str) else tuple(value)
+
+
+def _singular(message_id: str | tuple[str, ...]) -> str:
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
+def _is_translated(string: str | tuple[str, ...]) -> bool:
+    return bool(string) if isinstance(string, str) else all(string)  # every plural form
+
+
 def test_every_text_has_a_dutch_translation() -> None:
     with (CATALOGUE / "messages.po").open("rb") as fh:
         catalogue = read_po(fh)
-    translated = {m.id: m for m in catalogue if m.id}
+    translated = {_singular(m.id): m for m in catalogue if m.id}
     needed = texts_in_the_code()
-    missing = sorted(text for text in needed if text not in translated or not translated[text].string)
+    missing = sorted(t for t in needed if t not in translated or not _is_translated(_key(translated[t].string)))
     assert missing == [], "run `make translations` and translate these in messages.po"
     fuzzy = sorted(m.id for m in translated.values() if m.fuzzy)
     assert fuzzy == []
@@ -44,7 +57,9 @@ def test_the_compiled_catalogue_matches_the_translations() -> None:
         catalogue = read_po(fh)
     with (CATALOGUE / "messages.mo").open("rb") as fh:
         compiled = read_mo(fh)
-    assert {m.id: m.string for m in compiled if m.id} == {m.id: m.string for m in catalogue if m.id}
+    assert {_key(m.id): _key(m.string) for m in compiled if m.id} == {
+        _key(m.id): _key(m.string) for m in catalogue if m.id
+    }
     buffer = io.BytesIO()
     write_mo(buffer, catalogue)  # and it compiles
     assert buffer.getvalue()

@@ -11,22 +11,13 @@ from datetime import date
 from decimal import Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency
 from flask_babel import gettext as _
 
 from federation.hub.dashboards.needs import Gap, GapBound
 from federation.protocol.combine import Bound, Total
 from federation.protocol.periods import parse_period
-
-NOT_AVAILABLE = "—"
-AT_LEAST = "≥"
-
-
-def format_number(value: Decimal | int | float | None, locale: str) -> str:
-    """1.234,5 in Dutch, 1,234.5 in English; "—" for no value."""
-    if value is None:
-        return NOT_AVAILABLE
-    return format_decimal(value, locale=locale)
+from wijknet.web.charts import AT_LEAST, NOT_AVAILABLE, format_number  # the same numbers as the charts
 
 
 def format_total(total: Total | None, locale: str) -> str:

@@ -9,9 +9,10 @@ from xml.etree import ElementTree
 import pytest
 from flask import Flask
 
-from federation.hub.dashboards.charts import Datum, bar_chart, line_chart, nice_ceiling
+from federation.hub.dashboards.charts import Datum, bar_chart, line_chart
 from federation.hub.dashboards.formatting import format_total
 from federation.protocol.combine import Bound, Total, Unavailable, not_available
+from wijknet.web.charts import nice_ceiling
 
 SVG = "{http://www.w3.org/2000/svg}"
 EXACT = Total(Decimal(1234))

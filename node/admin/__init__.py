@@ -1,0 +1,1 @@
+"""The node administrator's pages: an overview, accounts and roles, API tokens, settings and backups."""
