@@ -15,6 +15,7 @@ HTML or CSV, without the network). The budget is 300 ms a page.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import random
@@ -551,6 +552,7 @@ def _measure(dataset: Dataset, spec: HubDataSpec, runs: int) -> dict[str, Timing
     with tempfile.TemporaryDirectory() as instance:
         app = _app(dataset.url, instance)
         client = _analyst_client(app)
+        gc.freeze()  # as `wijknet hub run` does in each worker once the app is loaded
         try:
             for case in cases(spec):
 

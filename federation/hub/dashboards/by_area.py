@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from federation.hub.areas.services import Population, areas_by_code, children_of, population_of
-from federation.hub.dashboards.coverage import NodeSpan
+from federation.hub.dashboards.coverage import NodeSpan, spans_serving
 from federation.hub.dashboards.key_figures import rate_of
 from federation.hub.dashboards.selection import AreaKind, AreaSelection, PeriodSelection, Scope, check_category
 from federation.hub.dashboards.sources import (
@@ -74,6 +74,7 @@ def by_area(
     *,
     breakdown: Breakdown | None = None,
     now: datetime | None = None,
+    target: Target | None = None,
 ) -> AreaBreakdown:
     """One row per wijk (of the city or a municipality), buurt (of a wijk) or node, for one metric."""
     now = now or utcnow()
@@ -83,14 +84,15 @@ def by_area(
     if breakdown not in ALLOWED[area.kind]:
         allowed = ", ".join(ALLOWED[area.kind])
         raise InvalidInput("Not a breakdown.", [FieldError("breakdown", f"For this area: {allowed}.")])
-    target = resolve(scope, area)
+    target = resolve(scope, area, target)
     months = period.months_started(now)
     codes, monthly = _parts(target, breakdown, category, months, chosen.code)
     names, populations = _labels(target, breakdown, codes)
     came = target.came(months)
+    serving = _serving(target.spans, breakdown, codes)
     rows = []
     for code in sorted(codes):
-        spans = [s for s in target.spans if _serves(s, breakdown, code)]
+        spans = serving[code]
         total = metric_total(chosen, category, monthly, code, months, target.missing(months, now, spans, came))
         # A municipality's rate is per inhabitant of the areas its cooperatives report on, as on its own page.
         population = covered_population(spans) if breakdown == Breakdown.MUNICIPALITY else populations.get(code)
@@ -100,14 +102,14 @@ def by_area(
     return AreaBreakdown(target.view, breakdown, chosen, category, period, months, rows)
 
 
-def _serves(span: NodeSpan, breakdown: Breakdown, code: str) -> bool:
-    if breakdown == Breakdown.MUNICIPALITY:
-        return span.municipality == code
-    if breakdown == Breakdown.WIJK:
-        return span.serves(AreaKind.WIJK, code)
-    if breakdown == Breakdown.BUURT:
-        return span.serves(AreaKind.BUURT, code)
-    return span.node_id == code or breakdown == Breakdown.AREA
+def _serving(spans: list[NodeSpan], breakdown: Breakdown, codes: set[str]) -> dict[str, list[NodeSpan]]:
+    """Per part, the nodes reporting on it."""
+    if breakdown == Breakdown.AREA:
+        return {code: spans for code in codes}
+    if breakdown == Breakdown.NODE:
+        by_id = {s.node_id: s for s in spans}
+        return {code: [by_id[code]] if code in by_id else [] for code in codes}
+    return spans_serving(spans, AreaKind(breakdown.value), codes)
 
 
 def _parts(
@@ -135,13 +137,14 @@ def _parts(
     elif breakdown == Breakdown.WIJK:
         monthly = from_totals(wijk_totals_condition(municipalities), category, months, [metric], per_area=True)
     elif breakdown == Breakdown.BUURT:
-        condition = lambda f: code_range(f.area, "BU" + str(code)[2:])  # noqa: E731  (every node's buurt figures add)
-        monthly = from_figures(condition, category, months, [metric], group="area")
+        buurten = [lambda f: code_range(f.area, "BU" + str(code)[2:])]  # every node's buurt figures add
+        monthly = from_figures(buurten, category, months, [metric], group="area")
     elif breakdown == Breakdown.AREA:
-        monthly = from_figures(lambda f: f.node_id == code, category, months, [metric], group="area")
+        monthly = from_figures([lambda f: f.node_id == code], category, months, [metric], group="area")
     else:
-        condition = figures_condition(kind, code, municipalities)
-        monthly = from_figures(condition, category, months, [metric], group="node_id")
+        monthly = from_figures(
+            figures_condition(kind, code, municipalities), category, months, [metric], group="node_id"
+        )
     return codes | {group for group, _, _ in monthly}, monthly
 
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import case, func, select
 
 from federation.hub.dashboards.coverage import NodeSpan
 from federation.hub.dashboards.selection import AreaSelection, PeriodSelection, Scope
-from federation.hub.dashboards.targets import AreaView, resolve
+from federation.hub.dashboards.targets import AreaView, Target, resolve
 from federation.hub.extensions import db
 from federation.hub.figures.models import Report
 from federation.hub.registry.health import deadline
@@ -93,15 +94,17 @@ def completeness(
     deadline_day: int,
     flag_after: datetime | None = None,
     now: datetime | None = None,
+    target: Target | None = None,
 ) -> Completeness:
     """Per node reporting on the area and per month: the state, and whether it changed after `flag_after`."""
     now = now or utcnow()
-    target = resolve(scope, area)
+    target = resolve(scope, area, target)
     months = period.months_started(now)
     found = _reports(target.spans, months, flag_after) if months else {}
+    deadlines = {month: deadline(month, deadline_day) for month in months}  # once a month, not once a cell
     nodes = []
     for span in target.spans:
-        cells = [_node_month(span, month, found.get((span.node_id, month)), deadline_day, now) for month in months]
+        cells = [_node_month(span, month, found.get((span.node_id, month)), deadlines[month], now) for month in months]
         nodes.append(NodeCompleteness(span.node_id, span.name, span.municipality, span.status, cells))
     by_month = []
     for index, month in enumerate(months):
@@ -114,7 +117,7 @@ def completeness(
     return Completeness(target.view, period, months, deadline_day, nodes, by_month, flag_after)
 
 
-def _reports(spans: list[NodeSpan], months: list[str], flag_after: datetime | None) -> dict[tuple[str, str], dict]:
+def _reports(spans: list[NodeSpan], months: list[str], flag_after: datetime | None) -> dict[tuple[str, str], Any]:
     """Per node-month, what the reports say, grouped in the database."""
     r = Report
     changed = func.sum(case((r.received_at > flag_after, 1), else_=0)) if flag_after else func.sum(0)
@@ -131,11 +134,10 @@ def _reports(spans: list[NodeSpan], months: list[str], flag_after: datetime | No
         .where(r.node_id.in_([s.node_id for s in spans]), r.period >= months[0], r.period <= months[-1])
         .group_by(r.node_id, r.period)
     )
-    return {(row.node_id, row.period): row._asdict() for row in db.session.execute(stmt)}
+    return {(row.node_id, row.period): row for row in db.session.execute(stmt)}
 
 
-def _node_month(span: NodeSpan, month: str, found: dict | None, deadline_day: int, now: datetime) -> NodeMonth:
-    due = deadline(month, deadline_day)
+def _node_month(span: NodeSpan, month: str, found: Any, due: datetime, now: datetime) -> NodeMonth:
     if found is None:
         expected = span.first_month <= month and (span.last_month is None or month <= span.last_month)
         if not expected:
@@ -143,7 +145,7 @@ def _node_month(span: NodeSpan, month: str, found: dict | None, deadline_day: in
         else:
             state = ReportingState.AWAITED if now < due else ReportingState.MISSING
         return NodeMonth(month, state, due, None, None, 0, None, False)
-    first_complete = found["first_complete_at"]
+    first_complete = found.first_complete_at
     if first_complete is not None:
         state = ReportingState.ON_TIME if first_complete < due else ReportingState.LATE
     else:
@@ -153,10 +155,10 @@ def _node_month(span: NodeSpan, month: str, found: dict | None, deadline_day: in
         state,
         due,
         first_complete,
-        found["last_received_at"],
-        int(found["reports"]),
-        int(found["revision"]),
-        bool(found["changed"]),
+        found.last_received_at,
+        int(found.reports),
+        int(found.revision),
+        bool(found.changed),
     )
 
 
@@ -173,10 +175,15 @@ class LateRevision:
 
 
 def revisions_after(
-    scope: Scope, period: PeriodSelection, moment: datetime, area: AreaSelection | None = None
+    scope: Scope,
+    period: PeriodSelection,
+    moment: datetime,
+    area: AreaSelection | None = None,
+    *,
+    target: Target | None = None,
 ) -> list[LateRevision]:
     """Every report for the period's months received after `moment`, of the nodes reporting on the area."""
-    target = resolve(scope, area or AreaSelection.city())
+    target = resolve(scope, area or AreaSelection.city(), target)
     names = {s.node_id: s.name for s in target.spans}
     stmt = (
         select(Report.node_id, Report.period, Report.revision, Report.received_at, Report.complete)

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from federation.hub.areas.services import areas_by_code, children_of
 from federation.hub.dashboards.by_area import ALLOWED, Breakdown
-from federation.hub.dashboards.coverage import node_spans
+from federation.hub.dashboards.coverage import NodeSpan
 from federation.hub.dashboards.formatting import format_period
 from federation.hub.dashboards.selection import AreaKind, AreaSelection, PeriodSelection, Scope, check_category
 from federation.protocol.codelists import ALL_CATEGORIES, CATEGORIES, METRIC_BY_CODE, METRICS
@@ -127,8 +127,12 @@ def period_choices(now: datetime, language: str) -> list[Choice]:
     return [Choice(p, format_period(p, language)) for p in (*months, *quarters, *years)]
 
 
-def area_choices(scope: Scope, municipalities: tuple[str, ...], language: str) -> list[Choice]:
-    """The city, the municipalities in view with their wijken, and the cooperatives."""
+def area_choices(scope: Scope, spans: list[NodeSpan], language: str) -> list[Choice]:
+    """The city, the municipalities in view with their wijken, and the cooperatives (`spans`: the scope's nodes)."""
+    if scope.municipalities is not None:
+        municipalities = tuple(sorted(scope.municipalities))
+    else:
+        municipalities = tuple(sorted({s.municipality for s in spans}))
     choices = []
     if scope.municipalities is None or len(scope.municipalities) > 1:
         choices.append(Choice(AreaKind.CITY.value, _("The whole city"), _("City")))
@@ -138,7 +142,7 @@ def area_choices(scope: Scope, municipalities: tuple[str, ...], language: str) -
         group = _("Municipality %(name)s", name=name)
         choices.append(Choice(code, _("%(name)s (all wijken)", name=name), group))
         choices.extend(Choice(w.code, w.short_name, group) for w in children_of(code))
-    choices.extend(Choice("node:" + s.node_id, s.name, _("Cooperatives")) for s in node_spans(scope))
+    choices.extend(Choice("node:" + s.node_id, s.name, _("Cooperatives")) for s in spans)
     return choices
 
 

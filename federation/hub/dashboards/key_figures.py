@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from federation.hub.dashboards.selection import AreaSelection, PeriodSelection, Scope, check_category
-from federation.hub.dashboards.targets import AreaView, Reporting, metric_total, metrics_of, month_total, resolve
+from federation.hub.dashboards.targets import (
+    AreaView,
+    Reporting,
+    Target,
+    metric_total,
+    metrics_of,
+    month_total,
+    resolve,
+)
 from federation.protocol.codelists import ALL_CATEGORIES, Metric, MetricKind
 from federation.protocol.combine import Total, per_thousand
 from wijknet.web.database import utcnow
@@ -45,12 +53,13 @@ def key_figures(
     *,
     metrics: Iterable[str] | None = None,
     now: datetime | None = None,
+    target: Target | None = None,
 ) -> KeyFigures:
     """Every metric (or those named) for the area and period, with lower bounds and rates per 1,000."""
     now = now or utcnow()
     category = check_category(category)
     wanted = metrics_of(metrics)
-    target = resolve(scope, area)
+    target = resolve(scope, area, target)
     months = period.months_started(now)
     monthly = target.monthly(category, months, [m.code for m in wanted]) if months else {}
     missing = target.missing(months, now)
@@ -92,12 +101,13 @@ def trend(
     *,
     metrics: Iterable[str] | None = None,
     now: datetime | None = None,
+    target: Target | None = None,
 ) -> Trend:
     """Month by month, per metric: each month's figure over the nodes (for charts)."""
     now = now or utcnow()
     category = check_category(category)
     wanted = metrics_of(metrics)
-    target = resolve(scope, area)
+    target = resolve(scope, area, target)
     months = period.months_started(now)
     monthly = target.monthly(category, months, [m.code for m in wanted]) if months else {}
     missing = target.missing(months, now)

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from federation.hub.areas.services import areas_by_code, children_of, population_of
-from federation.hub.dashboards.coverage import NodeSpan
+from federation.hub.dashboards.coverage import NodeSpan, spans_serving
 from federation.hub.dashboards.key_figures import rate_of
 from federation.hub.dashboards.selection import AreaKind, AreaSelection, PeriodSelection, Scope, check_category
 from federation.hub.dashboards.sources import (
@@ -29,7 +29,7 @@ from federation.hub.dashboards.sources import (
     statistic_cells,
     wijk_totals_condition,
 )
-from federation.hub.dashboards.targets import AreaView, Reporting, resolve
+from federation.hub.dashboards.targets import AreaView, Reporting, Target, resolve
 from federation.hub.extensions import db
 from federation.hub.figures.models import FigureTotal
 from federation.protocol.codelists import ALL_CATEGORIES, CATEGORY_CODES, METRIC_BY_CODE
@@ -45,6 +45,7 @@ DEMAND, OPEN, SUPPLY, VOLUNTEERS, WAITING = (
     "days_to_match_median",
 )
 LARGEST_UNMET = 5
+AREAS = (AreaKind.CITY, AreaKind.MUNICIPALITY, AreaKind.WIJK)  # what needs and gaps are shown for
 WAITING_NOTE = (
     "Waiting times are each node's monthly median as reported; the median of these medians is not the "
     "median waiting time of the wijk or the city, so they are shown as a range and per node."
@@ -142,15 +143,16 @@ def needs_and_gaps(
     category: str | None = None,
     *,
     now: datetime | None = None,
+    target: Target | None = None,
 ) -> NeedsAndGaps:
     """Per wijk (of the city, a municipality, or one wijk) and category: needs against supply, and the gaps."""
     now = now or utcnow()
-    if area.kind not in (AreaKind.CITY, AreaKind.MUNICIPALITY, AreaKind.WIJK):
+    if area.kind not in AREAS:
         raise InvalidInput(
             "Not an area for needs and gaps.", [FieldError("area", "The city, a municipality or a wijk.")]
         )
     categories = [check_category(category)] if category is not None else [ALL_CATEGORIES, *CATEGORY_CODES]
-    target = resolve(scope, area)
+    target = resolve(scope, area, target)
     months = period.months_started(now)
     came = target.came(months)
     missing = {s.node_id: target.missing(months, now, [s], came) for s in target.spans}
@@ -168,16 +170,17 @@ def needs_and_gaps(
     sums = _period_sums(condition, categories, months) if months else {}
     wanted |= {wijk for wijk, _, _ in sums}
     known = areas_by_code(wanted)
+    serving = spans_serving(target.spans, AreaKind.WIJK, wanted)
     rows = []
     for wijk in sorted(wanted):
-        spans = [s for s in target.spans if s.serves(AreaKind.WIJK, wijk)]
+        spans = serving[wijk]
         missed = {m: sum(missing[s.node_id].get(m, 0) for s in spans) for m in months}
         population = population_of([wijk], known)
         view = AreaView(area, None, population, len(spans), ())
         for cat in categories:
             rows.append(_row(wijk, known, cat, sums, months, missed, view))
     reported_wijken = {wijk for wijk, _, _ in sums}
-    silent = [_silence(w, known, target.spans) for w in sorted(wanted - reported_wijken)]
+    silent = [_silence(w, known, serving[w]) for w in sorted(wanted - reported_wijken)]
     ranked = category or ALL_CATEGORIES
     candidates = [r for r in rows if r.category == ranked and r.gap.value is not None and r.gap.value > 0]
     largest = sorted(candidates, key=lambda r: (-r.gap.value, r.wijk))[:LARGEST_UNMET]
@@ -232,9 +235,10 @@ def _row(
     )
 
 
-def _silence(wijk: str, known: dict, spans: list[NodeSpan]) -> SilentWijk:
+def _silence(wijk: str, known: dict, serving: list[NodeSpan]) -> SilentWijk:
+    """Why a wijk is silent; `serving` are the nodes reporting on it."""
     area = known.get(wijk)
-    there = [s.node_id for s in spans if s.serves(AreaKind.WIJK, wijk)]
+    there = [s.node_id for s in serving]
     reason = Silence.NOTHING_REPORTED if there else Silence.NO_NODE
     return SilentWijk(wijk, area.short_name if area and area.name else None, reason, there)
 
@@ -277,7 +281,7 @@ def _period_sums(condition: Any, categories: list[str], months: list[str]) -> di
             t.suppressed,
             t.value_millionths.label("value"),
             func.row_number()
-            .over(partition_by=(t.area, t.category), order_by=(t.value_millionths.desc(), t.period))
+            .over(partition_by=(t.category, t.area), order_by=(t.value_millionths.desc(), t.period))
             .label("place"),
         )
         .where(*base, t.metric == VOLUNTEERS, t.period >= months[0], t.period <= months[-1])
@@ -285,7 +289,8 @@ def _period_sums(condition: Any, categories: list[str], months: list[str]) -> di
     )
     largest = select(ranked).where(ranked.c.place == 1)
     for stmt in (over_period, at_end, largest):
-        for row in db.session.execute(stmt).mappings():
+        for mapping in db.session.execute(stmt).mappings():
+            row = dict(mapping)  # a plain dict: a row's `.get` of a column it lacks raises and catches, slowly
             found[(row["area"], row["category"], row["metric"])] = {
                 "cells": int(row["cells"]),
                 "suppressed": int(row["suppressed"]),
@@ -311,17 +316,18 @@ def waiting_times(
     category: str = ALL_CATEGORIES,
     *,
     now: datetime | None = None,
+    target: Target | None = None,
 ) -> list[NodeWaitingTime]:
     """Every node's reported monthly median days to a match in the area: the values behind the range."""
     now = now or utcnow()
     category = check_category(category)
-    target = resolve(scope, area)
+    target = resolve(scope, area, target)
     months = period.months_started(now)
     if not months:
         return []
-    condition = figures_condition(area.kind, area.code, target.view.municipalities)
+    branches = figures_condition(area.kind, area.code, target.view.municipalities)
     names = {s.node_id: s.name for s in target.spans}
     return [
         NodeWaitingTime(c.node_id, names.get(c.node_id, c.node_id), c)
-        for c in statistic_cells(condition, category, months, WAITING)
+        for c in statistic_cells(branches, category, months, WAITING)
     ]

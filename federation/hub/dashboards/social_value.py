@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 from federation.hub.dashboards.selection import AreaSelection, PeriodSelection, Scope, check_category
-from federation.hub.dashboards.targets import AreaView, Reporting, month_total, resolve
+from federation.hub.dashboards.targets import AreaView, Reporting, Target, month_total, resolve
 from federation.hub.settings.services import ValuationTerms, valuation_for_month, valuations
 from federation.protocol.codelists import ALL_CATEGORIES, METRIC_BY_CODE
 from federation.protocol.combine import Bound, Total, add, over_months, scaled
@@ -66,11 +66,12 @@ def social_value(
     category: str = ALL_CATEGORIES,
     *,
     now: datetime | None = None,
+    target: Target | None = None,
 ) -> SocialValue:
     """Volunteer hours of the area and period in euros, month by month at the rate in force."""
     now = now or utcnow()
     category = check_category(category)
-    target = resolve(scope, area)
+    target = resolve(scope, area, target)
     months = period.months_started(now)
     monthly = target.monthly(category, months, [HOURS.code]) if months else {}
     missing = target.missing(months, now)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, not_, or_, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import union_all
 
 from federation.hub.dashboards.selection import AreaKind
 from federation.hub.extensions import db
@@ -23,9 +24,10 @@ from federation.hub.figures.totals import (
     code_range,
     covered_by_municipality,
     covered_by_wijk,
+    following_prefix,
     millionths,
-    within_municipality,
-    within_wijk,
+    municipality_reported,
+    wijk_reported,
 )
 from federation.protocol.codelists import METRIC_BY_CODE, MetricKind
 from federation.protocol.combine import Total, of_statistic, of_sum
@@ -80,85 +82,146 @@ def totals_areas_condition(municipalities: Iterable[str]) -> Condition:
 
 
 def wijk_totals_condition(municipalities: Iterable[str]) -> Condition:
-    """Wijk totals: the wijken of these municipalities."""
+    """Wijk totals: the wijken of these municipalities.
+
+    The ranges of several municipalities come with the one range around them
+    all, which an index can read (the OR of ranges then only filters): asked
+    as an OR alone, SQLite reads every area of each month.
+    """
     codes = sorted(set(municipalities))
-    return lambda t: or_(false(), *(code_range(t.area, "WK" + m[2:]) for m in codes))
+    if not codes:
+        return lambda t: false()
+    lowest, beyond = "WK" + codes[0][2:], following_prefix("WK" + codes[-1][2:])
+    return lambda t: and_(t.area >= lowest, t.area < beyond, or_(*(code_range(t.area, "WK" + m[2:]) for m in codes)))
 
 
 def from_totals(
     areas: Condition, category: str | None, months: list[str], metrics: Iterable[str], *, per_area: bool = False
 ) -> Grouped:
-    """Month by month from `figure_totals`, over the areas (or per area): small results."""
+    """Month by month from `figure_totals`, over the areas (or per area): small results.
+
+    The rows are read as they are and added up here: with one category there
+    is one row per area, metric and month, and a GROUP BY made SQLite (which
+    has no statistics) read every area's rows of each month through the index
+    whose order saves a sort, a hundred times the rows asked for.
+    """
     t = FigureTotal
-    group = [t.area] if per_area else []
-    stmt = (
-        select(
-            *group,
-            t.metric,
-            t.period,
-            func.sum(t.cells).label("cells"),
-            func.sum(t.suppressed).label("suppressed"),
-            func.sum(t.value_millionths).label("value"),
-            func.min(t.lowest_millionths).label("lowest"),
-            func.max(t.highest_millionths).label("highest"),
-        )
-        .where(
-            t.metric.in_(sorted(set(metrics))),
-            t.period >= months[0],
-            t.period <= months[-1],
-            areas(t),
-            *([t.category == category] if category is not None else []),
-        )
-        .group_by(*group, t.metric, t.period)
+    stmt = select(
+        t.area,
+        t.metric,
+        t.period,
+        t.cells,
+        t.suppressed,
+        t.value_millionths,
+        t.lowest_millionths,
+        t.highest_millionths,
+    ).where(
+        t.metric.in_(sorted(set(metrics))),
+        t.period >= months[0],
+        t.period <= months[-1],
+        areas(t),
+        *([t.category == category] if category is not None else []),
     )
-    return {(row.area if per_area else "", row.metric, row.period): _cells(row) for row in db.session.execute(stmt)}
+    sums: dict[tuple[str, str, str], list[Any]] = {}
+    for row in db.session.execute(stmt):
+        key = (row.area if per_area else "", row.metric, row.period)
+        found = sums.get(key)
+        if found is None:
+            sums[key] = [row.cells, row.suppressed, *row[5:]]
+            continue
+        found[0] += row.cells
+        found[1] += row.suppressed
+        found[2] = _either(found[2], row.value_millionths, lambda a, b: a + b)
+        found[3] = _either(found[3], row.lowest_millionths, min)
+        found[4] = _either(found[4], row.highest_millionths, max)
+    return {key: _cells(_Summed(*values)) for key, values in sums.items()}
 
 
-def figures_condition(kind: AreaKind, code: str | None, municipalities: Iterable[str]) -> Condition:
-    """The figures that count for an area or node: its largest areas inside it, per node."""
+@dataclass(frozen=True)
+class _Summed:
+    """One group's sums, as SQL's SUM, MIN and MAX give them (NULLs left out; NULL when all are)."""
+
+    cells: int
+    suppressed: int
+    value: int | None
+    lowest: int | None
+    highest: int | None
+
+
+def _either(a: int | None, b: int | None, combine: Callable[[int, int], int]) -> int | None:
+    return b if a is None else a if b is None else combine(a, b)
+
+
+Branches = list[Condition]  # disjoint sets of figures that together are those counted
+
+
+def _municipality_parts(municipality: str) -> Branches:
+    """The figures that count in a municipality, as three disjoint ranges of codes: GM, WK and BU.
+
+    Each range is of one level, so whether a figure is covered is asked
+    without the level test: a plain NOT EXISTS, which PostgreSQL makes an
+    anti-join instead of probing the index once a figure.
+    """
+    digits = municipality[2:]
+    return [
+        lambda f: f.area == municipality,  # a municipality figure is always the outermost
+        lambda f: and_(code_range(f.area, "WK" + digits), not_(municipality_reported(f))),
+        lambda f: and_(code_range(f.area, "BU" + digits), not_(wijk_reported(f)), not_(municipality_reported(f))),
+    ]
+
+
+def figures_condition(kind: AreaKind, code: str | None, municipalities: Iterable[str]) -> Branches:
+    """The figures that count for an area or node (its largest areas inside it, per node), as disjoint branches.
+
+    A municipality is three ranges of codes. Asked as one OR, PostgreSQL
+    combines three bitmap scans and then reads a table row per figure, and
+    SQLite reads every area of the metric; one SELECT per range, put together
+    with UNION ALL, reads each range from the covering index alone.
+    """
     if kind == AreaKind.BUURT:
-        return lambda f: f.area == code
+        return [lambda f: f.area == code]
     if kind == AreaKind.WIJK:
-        return lambda f: and_(within_wijk(f.area, str(code)), not_(covered_by_wijk(f)))
-
-    def outermost(f: Any) -> ColumnElement[bool]:
-        return and_(not_(covered_by_wijk(f)), not_(covered_by_municipality(f)))
-
+        wijk = str(code)
+        return [lambda f: f.area == wijk, lambda f: and_(code_range(f.area, "BU" + wijk[2:]), not_(wijk_reported(f)))]
     if kind == AreaKind.NODE:
-        return lambda f: and_(f.node_id == code, outermost(f))
-    if kind == AreaKind.MUNICIPALITY:
-        return lambda f: and_(within_municipality(f.area, str(code)), outermost(f))
-    codes = sorted(set(municipalities))
-    return lambda f: and_(or_(false(), *(within_municipality(f.area, m) for m in codes)), outermost(f))
+        return [lambda f: and_(f.node_id == code, not_(covered_by_wijk(f)), not_(covered_by_municipality(f)))]
+    chosen = [str(code)] if kind == AreaKind.MUNICIPALITY else sorted(set(municipalities))
+    return [part for m in chosen for part in _municipality_parts(m)]
+
+
+def _figure_rows(branches: Branches, where: list[Callable[[Any], ColumnElement[bool]]], *columns: str) -> Any:
+    """The figures of every branch that meet `where`, as one subquery (UNION ALL of a SELECT per branch)."""
+    f = aliased(Figure, name="f")
+    parts = [select(*(getattr(f, c) for c in columns)).where(*(w(f) for w in where), branch(f)) for branch in branches]
+    return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("cells")
 
 
 def from_figures(
-    condition: Condition, category: str | None, months: list[str], metrics: Iterable[str], *, group: str | None = None
+    branches: Branches, category: str | None, months: list[str], metrics: Iterable[str], *, group: str | None = None
 ) -> Grouped:
     """Month by month from `figures` (a buurt, a node), summed, or per `group` ("area" or "node_id")."""
-    f = aliased(Figure, name="f")
-    grouping = [getattr(f, group).label("grp")] if group else []
-    value = millionths(f.value)
-    stmt = (
-        select(
-            *grouping,
-            f.metric,
-            f.period,
-            func.count().label("cells"),
-            func.sum(case((f.suppressed, 1), else_=0)).label("suppressed"),
-            func.sum(value).label("value"),
-            func.min(value).label("lowest"),
-            func.max(value).label("highest"),
-        )
-        .where(
-            f.metric.in_(sorted(set(metrics))),
-            f.period >= months[0],
-            f.period <= months[-1],
-            condition(f),
-            *([f.category == category] if category is not None else []),
-        )
-        .group_by(*grouping, f.metric, f.period)
-    )
+    if not branches:
+        return {}
+    codes = sorted(set(metrics))
+    where = [
+        lambda f: f.metric.in_(codes),
+        lambda f: f.period >= months[0],
+        lambda f: f.period <= months[-1],
+        *([lambda f: f.category == category] if category is not None else []),
+    ]
+    cells = _figure_rows(branches, where, "node_id", "area", "metric", "period", "value", "suppressed")
+    grouping = [cells.c[group].label("grp")] if group else []
+    value = millionths(cells.c.value)
+    stmt = select(
+        *grouping,
+        cells.c.metric,
+        cells.c.period,
+        func.count().label("cells"),
+        func.sum(case((cells.c.suppressed, 1), else_=0)).label("suppressed"),
+        func.sum(value).label("value"),
+        func.min(value).label("lowest"),
+        func.max(value).label("highest"),
+    ).group_by(*grouping, cells.c.metric, cells.c.period)
     return {(row.grp if group else "", row.metric, row.period): _cells(row) for row in db.session.execute(stmt)}
 
 
@@ -173,20 +236,20 @@ class StatisticCell:
     value: Decimal | None  # None: suppressed
 
 
-def statistic_cells(condition: Condition, category: str | None, months: list[str], metric: str) -> list[StatisticCell]:
+def statistic_cells(branches: Branches, category: str | None, months: list[str], metric: str) -> list[StatisticCell]:
     """Every node-month value of a statistic that counts for the area, in order."""
-    f = aliased(Figure, name="f")
-    stmt = (
-        select(f.node_id, f.period, f.area, f.category, millionths(f.value).label("value"))
-        .where(
-            f.metric == metric,
-            f.period >= months[0],
-            f.period <= months[-1],
-            condition(f),
-            *([f.category == category] if category is not None else []),
-        )
-        .order_by(f.node_id, f.period, f.area, f.category)
-    )
+    if not branches:
+        return []
+    where = [
+        lambda f: f.metric == metric,
+        lambda f: f.period >= months[0],
+        lambda f: f.period <= months[-1],
+        *([lambda f: f.category == category] if category is not None else []),
+    ]
+    cells = _figure_rows(branches, where, "node_id", "period", "area", "category", "value")
+    stmt = select(
+        cells.c.node_id, cells.c.period, cells.c.area, cells.c.category, millionths(cells.c.value).label("value")
+    ).order_by(cells.c.node_id, cells.c.period, cells.c.area, cells.c.category)
     return [
         StatisticCell(r.node_id, r.period, r.area, r.category, from_millionths(r.value))
         for r in db.session.execute(stmt)

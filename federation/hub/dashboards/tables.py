@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from federation.hub.dashboards.by_area import AreaBreakdown
 from federation.hub.dashboards.completeness import Completeness, LateRevision, ReportingState
@@ -98,6 +99,40 @@ def cell_text(value: Any, locale: str) -> str:
     if isinstance(value, date):
         return format_date(value, "d MMM yyyy")
     return str(value)
+
+
+@dataclass(frozen=True)
+class ShownCell:
+    text: str
+    css: str  # its class: "num", "state state-late", ...
+    td: Markup  # the cell as a table cell, escaped: made once per distinct value, not once a cell by the template
+
+
+def shown_rows(table: Table, locale: str) -> list[tuple[Row, list[ShownCell]]]:
+    """Every row's cells as text and class, for a page: each distinct value written out once.
+
+    A completeness grid of 200 cooperatives by 12 months holds 2,400 states of
+    six kinds, and tables repeat small counts: formatting a number or looking
+    up a translation per cell was most of a page's time.
+    """
+    memo: dict[tuple[type, Any], ShownCell] = {}
+    shown = []
+    for row in table.rows:
+        cells = []
+        for value in row.cells:
+            key = (type(value), value)  # the type too: True == 1, but reads "yes"
+            try:
+                cell = memo.get(key)
+            except TypeError:  # not hashable: written out each time
+                key, cell = None, None
+            if cell is None:
+                text, css = cell_text(value, locale), cell_class(value)
+                cell = ShownCell(text, css, Markup('<td class="{}">{}</td>').format(css, text))
+                if key is not None:
+                    memo[key] = cell
+            cells.append(cell)
+        shown.append((row, cells))
+    return shown
 
 
 def cell_class(value: Any) -> str:
@@ -229,13 +264,16 @@ def silent_table(found: NeedsAndGaps) -> Table:
 
 def waiting_table(found: list[NodeWaitingTime], language: str) -> Table:
     columns = [_("Cooperative"), _("Month"), _("Area"), _("Category"), _("Median days to a match")]
+    # A row per node, month and area: each month's and category's name made once, not once a row.
+    months = {m: format_period(m, language) for m in {w.cell.period for w in found}}
+    categories = {c: category_label(c, language) for c in {w.cell.category for w in found}}
     rows = [
         Row(
             (
                 w.node_name,
-                format_period(w.cell.period, language),
+                months[w.cell.period],
                 w.cell.area,
-                category_label(w.cell.category, language),
+                categories[w.cell.category],
                 w.cell.value if w.cell.value is not None else Shown(_("withheld")),
             )
         )

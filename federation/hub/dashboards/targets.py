@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from federation.hub.areas.services import Population, areas_by_code, parent_of, population_of
@@ -48,8 +48,13 @@ class AreaView:
 
 @dataclass(frozen=True)
 class Target:
+    """A selection resolved for one caller; a page showing several answers for it resolves it once."""
+
+    scope: Scope
     view: AreaView
     spans: list[NodeSpan]
+    # The node-months that came, per month range asked: key figures, trend and breakdown of one page share them.
+    _came: dict[tuple[str, str], set[tuple[str, str]]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def selection(self) -> AreaSelection:
@@ -66,7 +71,12 @@ class Target:
 
     def came(self, months: list[str]) -> set[tuple[str, str]]:
         """The (node, month) pairs that came, of the target's nodes."""
-        return reported((s.node_id for s in self.spans), months[0], months[-1]) if months else set()
+        if not months:
+            return set()
+        key = (months[0], months[-1])
+        if key not in self._came:
+            self._came[key] = reported((s.node_id for s in self.spans), months[0], months[-1])
+        return self._came[key]
 
     def missing(
         self, months: list[str], now: datetime, spans: list[NodeSpan] | None = None, came: set | None = None
@@ -81,8 +91,13 @@ class Target:
         return Reporting(expected, sum(missing.values()))
 
 
-def resolve(scope: Scope, selection: AreaSelection) -> Target:
-    """The selection for this caller: refused outside its municipalities, a node it may not see is not found."""
+def resolve(scope: Scope, selection: AreaSelection, resolved: Target | None = None) -> Target:
+    """The selection for this caller: refused outside its municipalities, a node it may not see is not found.
+
+    `resolved` is the same selection resolved for the same caller earlier in the request: used as it is.
+    """
+    if resolved is not None and resolved.scope == scope and resolved.selection == selection:
+        return resolved
     project_pending()  # every reader brings the figures up to date first
     selection.require_visible(scope)
     kind, code = selection.kind, selection.code
@@ -92,14 +107,14 @@ def resolve(scope: Scope, selection: AreaSelection) -> Target:
             raise NotFound(f"No node {code}.")
         node = spans[0]
         view = AreaView(selection, node.name, population_of(node.areas), 1, (node.municipality,))
-        return Target(view, spans)
+        return Target(scope, view, spans)
     if kind == AreaKind.CITY:
         spans = node_spans(scope)
         # A municipality's caller sees its own even before a cooperative there reports; the others every one with nodes.
         seen = scope.municipalities if scope.municipalities is not None else {s.municipality for s in spans}
         municipalities = tuple(sorted(seen))
         view = AreaView(selection, None, covered_population(spans), len(spans), municipalities, covered_only=True)
-        return Target(view, spans)
+        return Target(scope, view, spans)
     municipality = str(selection.municipality)
     spans = [s for s in node_spans(Scope.only(municipality)) if s.serves(kind, code)]
     known = areas_by_code([str(code)])
@@ -109,7 +124,7 @@ def resolve(scope: Scope, selection: AreaSelection) -> Target:
         view = AreaView(selection, name, covered_population(spans), len(spans), (municipality,), covered_only=True)
     else:
         view = AreaView(selection, name, population_of([str(code)], known), len(spans), (municipality,))
-    return Target(view, spans)
+    return Target(scope, view, spans)
 
 
 def covered_population(spans: list[NodeSpan]) -> Population | None:

@@ -44,10 +44,11 @@ from federation.hub.dashboards.formatting import (
     format_total,
 )
 from federation.hub.dashboards.key_figures import key_figures, trend
+from federation.hub.dashboards.needs import AREAS as NEEDS_AREAS
 from federation.hub.dashboards.needs import needs_and_gaps, waiting_times
 from federation.hub.dashboards.selection import AreaKind, AreaSelection, PeriodSelection, Scope
 from federation.hub.dashboards.social_value import social_value
-from federation.hub.dashboards.targets import AreaView
+from federation.hub.dashboards.targets import AreaView, resolve
 from federation.hub.municipal.services import last_made_at
 from federation.protocol.areas import area_level
 from federation.protocol.codelists import ALL_CATEGORIES, METRIC_BY_CODE, Metric
@@ -109,9 +110,9 @@ def bound_reasons_filter(total: Any) -> list[str]:
     return bound_reasons(total)
 
 
-@dashboards.app_template_filter("cell")
-def cell_filter(value: Any) -> str:
-    return tables.cell_text(value, current_language())
+@dashboards.app_template_filter("shown_rows")
+def shown_rows_filter(table: tables.Table) -> list[tuple[tables.Row, list[tables.ShownCell]]]:
+    return tables.shown_rows(table, current_language())
 
 
 @dashboards.app_template_filter("cell_class")
@@ -161,17 +162,11 @@ def area_link(filters: Filters) -> Callable[[str], str | None]:
     return link
 
 
-def visible_municipalities(scope: Scope) -> tuple[str, ...]:
-    if scope.municipalities is not None:
-        return tuple(sorted(scope.municipalities))
-    return tuple(sorted({s.municipality for s in node_spans(scope)}))
-
-
 def form_context(scope: Scope, now: datetime, language: str, filters: Filters | None) -> dict[str, Any]:
     area = filters.area if filters else None
     return {
         "periods": period_choices(now, language),
-        "areas": area_choices(scope, visible_municipalities(scope), language),
+        "areas": area_choices(scope, node_spans(scope), language),
         "categories": category_choices(language),
         "metrics": metric_choices(language),
         "breakdowns": breakdown_choices(area) if area else [],
@@ -234,10 +229,20 @@ def trend_period(period: PeriodSelection) -> PeriodSelection:
 def build_overview(filters: Filters, scope: Scope, now: datetime, language: str) -> PageData:
     metric = METRIC_BY_CODE[filters.metric]
     wanted = [*TREND_METRICS, *([metric.code] if metric.code not in TREND_METRICS else [])]
-    figures = key_figures(scope, filters.period, filters.area, filters.category, now=now)
-    months = trend(scope, trend_period(filters.period), filters.area, filters.category, metrics=wanted, now=now)
+    target = resolve(scope, filters.area)  # once for the page's three answers
+    figures = key_figures(scope, filters.period, filters.area, filters.category, now=now, target=target)
+    months = trend(
+        scope, trend_period(filters.period), filters.area, filters.category, metrics=wanted, now=now, target=target
+    )
     parts = by_area(
-        scope, filters.period, filters.area, metric.code, filters.category, breakdown=filters.breakdown, now=now
+        scope,
+        filters.period,
+        filters.area,
+        metric.code,
+        filters.category,
+        breakdown=filters.breakdown,
+        now=now,
+        target=target,
     )
     series = next(s for s in months.series if s.metric.code == metric.code)
     unit = unit_of(metric, language)
@@ -305,8 +310,11 @@ def overview_csv() -> Response | tuple[str, int]:
 
 def build_needs(filters: Filters, scope: Scope, now: datetime, language: str) -> PageData:
     per_category = filters.area.kind == AreaKind.WIJK  # one wijk: every category; more: the chosen one per wijk
-    found = needs_and_gaps(scope, filters.period, filters.area, None if per_category else filters.category, now=now)
-    waits = waiting_times(scope, filters.period, filters.area, filters.category, now=now)
+    # Resolved once for both answers; an area needs and gaps are not shown for is refused by `needs_and_gaps`.
+    target = resolve(scope, filters.area) if filters.area.kind in NEEDS_AREAS else None
+    chosen = None if per_category else filters.category
+    found = needs_and_gaps(scope, filters.period, filters.area, chosen, now=now, target=target)
+    waits = waiting_times(scope, filters.period, filters.area, filters.category, now=now, target=target)
     link = _needs_link(filters)
     built = [
         tables.largest_unmet_table(found, language, link),
@@ -369,8 +377,11 @@ def _municipalities_of(area: AreaSelection, scope: Scope) -> Iterable[str] | Non
 def build_reporting(filters: Filters, scope: Scope, now: datetime, language: str) -> PageData:
     since, since_report = since_of(filters, scope, now)
     deadline_day = current_app.extensions["wijknet.settings"].report_deadline_day
-    found = completeness(scope, filters.period, filters.area, deadline_day=deadline_day, flag_after=since, now=now)
-    later = revisions_after(scope, filters.period, since, filters.area)
+    target = resolve(scope, filters.area)
+    found = completeness(
+        scope, filters.period, filters.area, deadline_day=deadline_day, flag_after=since, now=now, target=target
+    )
+    later = revisions_after(scope, filters.period, since, filters.area, target=target)
     link = area_link(filters)
     built = [
         tables.completeness_table(found, language, link),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from federation.hub.extensions import db
@@ -49,6 +49,18 @@ class ReportHead(db.Model):
     # The report whose figures are in `figures`; behind `report_pk` until the projection catches up.
     projected_pk: Mapped[int | None]
 
+    __table_args__ = (
+        # Every reader first asks for the heads not projected yet (`project_pending`): nearly always none. A partial
+        # index holds only those, so the question costs a probe instead of a scan of every node-month.
+        Index(
+            "ix_report_heads_pending",
+            "node_id",
+            "period",
+            postgresql_where=text("projected_pk IS NULL OR projected_pk != report_pk"),
+            sqlite_where=text("projected_pk IS NULL OR projected_pk != report_pk"),
+        ),
+    )
+
 
 class Figure(db.Model):
     """One current figure: the head revision's value for a node, month, area, category and metric."""
@@ -66,8 +78,10 @@ class Figure(db.Model):
 
     __table_args__ = (
         Index("ix_figures_period_metric", "period", "metric", "category", "area"),
-        # The dashboards' reads of one metric in an area (a buurt, the wijken of a municipality) over months.
-        Index("ix_figures_metric_area", "metric", "category", "area", "period"),
+        # The dashboards' reads of one metric in an area (a buurt, the wijken of a municipality) over months;
+        # covering (node, value, suppressed), so that a read touches no table row: the rows of one metric lie
+        # scattered over the table, one a block.
+        Index("ix_figures_metric_area", "metric", "category", "area", "period", "node_id", "suppressed", "value"),
     )
 
 
@@ -104,6 +118,21 @@ class FigureTotal(db.Model):
             "period",
             "area",
             "category",
+            "cells",
+            "suppressed",
+            "value_millionths",
+            "lowest_millionths",
+            "highest_millionths",
+        ),
+        # The same, for the wijken of a municipality in one category or a few (needs and gaps, a table per wijk):
+        # metric, category and the range of the municipality's wijk codes bound the read, where the index above
+        # reads every area and category of each month (it serves remaking the statistics of a month: all categories).
+        Index(
+            "ix_figure_totals_metric_category",
+            "metric",
+            "category",
+            "area",
+            "period",
             "cells",
             "suppressed",
             "value_millionths",

@@ -100,14 +100,24 @@ def _reported_for(figure: Any, area: ColumnElement[str]) -> ColumnElement[bool]:
     )
 
 
+def wijk_reported(figure: Any) -> ColumnElement[bool]:
+    """The same node-month reports the figure's wijk too (for the same category and metric)."""
+    return _reported_for(figure, wijk_code(figure.area))
+
+
+def municipality_reported(figure: Any) -> ColumnElement[bool]:
+    """The same node-month reports the figure's municipality too (for the same category and metric)."""
+    return _reported_for(figure, municipality_code(figure.area))
+
+
 def covered_by_wijk(figure: Any) -> ColumnElement[bool]:
     """A buurt figure whose wijk the same node-month reports too (for the same category and metric)."""
-    return and_(level_of(figure.area) == "BU", _reported_for(figure, wijk_code(figure.area)))
+    return and_(level_of(figure.area) == "BU", wijk_reported(figure))
 
 
 def covered_by_municipality(figure: Any) -> ColumnElement[bool]:
     """A wijk or buurt figure whose municipality the same node-month reports too."""
-    return and_(level_of(figure.area) != "GM", _reported_for(figure, municipality_code(figure.area)))
+    return and_(level_of(figure.area) != "GM", municipality_reported(figure))
 
 
 def _counted_cells(statistics: bool, *where: Any) -> Any:
