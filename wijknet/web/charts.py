@@ -11,6 +11,7 @@ every chart.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -52,6 +53,13 @@ def format_number(value: Decimal | int | float | None, locale: str) -> str:
     """1.234,5 in Dutch, 1,234.5 in English; "—" for no value."""
     if value is None:
         return NOT_AVAILABLE
+    return _formatted(value, locale)
+
+
+@functools.lru_cache(maxsize=8192)
+def _formatted(value: Decimal | int | float, locale: str) -> str:
+    # Babel takes some 30 µs a number (it parses the locale and the pattern each time) and a city
+    # page writes a thousand numbers, most of them many times over: a third of the page budget.
     return format_decimal(value, locale=locale)
 
 

@@ -263,22 +263,43 @@ def silent_table(found: NeedsAndGaps) -> Table:
 
 
 def waiting_table(found: list[NodeWaitingTime], language: str) -> Table:
-    columns = [_("Cooperative"), _("Month"), _("Area"), _("Category"), _("Median days to a match")]
-    # A row per node, month and area: each month's and category's name made once, not once a row.
-    months = {m: format_period(m, language) for m in {w.cell.period for w in found}}
+    """Per cooperative, area and category: the months reported, the lowest and highest median, the newest.
+
+    A row per month would be a thousand rows for a municipality over a year; the
+    medians are still shown as reported, one cooperative at a time, never combined.
+    """
+    columns = [
+        _("Cooperative"),
+        _("Area"),
+        _("Category"),
+        _("Months"),
+        _("Lowest median (days)"),
+        _("Highest median (days)"),
+        _("Newest month"),
+        _("Its median (days)"),
+    ]
+    groups: dict[tuple[str, str, str, str], list[NodeWaitingTime]] = {}
+    for w in found:
+        groups.setdefault((w.node_name, w.cell.area, w.cell.category, w.node_id), []).append(w)
     categories = {c: category_label(c, language) for c in {w.cell.category for w in found}}
-    rows = [
-        Row(
-            (
-                w.node_name,
-                months[w.cell.period],
-                w.cell.area,
-                categories[w.cell.category],
-                w.cell.value if w.cell.value is not None else Shown(_("withheld")),
+    rows = []
+    for (name, area, category, _node), times in groups.items():
+        published = [w.cell.value for w in times if w.cell.value is not None]
+        newest = max(times, key=lambda w: w.cell.period)
+        rows.append(
+            Row(
+                (
+                    name,
+                    area,
+                    categories[category],
+                    len(times),
+                    min(published) if published else Shown(_("withheld")),
+                    max(published) if published else Shown(_("withheld")),
+                    format_period(newest.cell.period, language),
+                    newest.cell.value if newest.cell.value is not None else Shown(_("withheld")),
+                )
             )
         )
-        for w in found
-    ]
     return Table("waiting-times", _("Waiting times per cooperative, as reported"), columns, rows)
 
 
