@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
-from bench.loading import index_ddl, load, secondary_indexes
+from bench.loading import build_tables, index_ddl, secondary_indexes
 from bench.node_data import NodeDataSpec, generate
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -165,16 +165,7 @@ def _lacks_columns(engine: Engine, metadata: MetaData) -> bool:
 def _build(engine: Engine, url: str, spec: NodeDataSpec, metadata: MetaData, size: Callable[[], int]) -> Dataset:
     """Tables, then the rows, then the indexes: building an index once is faster than keeping it up to date."""
     started = time.perf_counter()
-    indexes = secondary_indexes(metadata)
-    with engine.begin() as connection:
-        metadata.create_all(connection)
-        for index in indexes:
-            index.drop(connection)
-        rows = load(connection, metadata, generate(spec))
-        for index in indexes:
-            index.create(connection)
-        STAMP.create(connection)
-        ddl = {index.name: index_ddl(index, connection) for index in indexes}
+    rows, ddl = build_tables(engine, metadata, generate(spec), STAMP)
     _analyze(engine)
     seconds = time.perf_counter() - started
     built_at = datetime.now(UTC).isoformat(timespec="seconds")

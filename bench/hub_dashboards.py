@@ -49,7 +49,7 @@ from sqlalchemy.engine import make_url
 from bench.framework import Benchmark, Options, Report, Timing, count, measure, seconds, size
 from bench.framework import Table as ReportTable
 from bench.hub_reports import MIN_COUNT, ReportMaker
-from bench.loading import index_ddl, load, secondary_indexes
+from bench.loading import build_tables, index_ddl, secondary_indexes
 from bench.node_data import Batch
 from federation.protocol.codelists import ALL_CATEGORIES
 from federation.protocol.periods import AMSTERDAM, period_end, period_start, periods_between, shift_period
@@ -327,16 +327,7 @@ def _read_stamp(engine: Engine) -> dict[str, Any] | None:
 def _build(engine: Engine, url: str, spec: HubDataSpec, metadata: MetaData, size: Callable[[], int]) -> Dataset:
     """Tables, rows, indexes, then the totals as the projection would have kept them."""
     started = time.perf_counter()
-    indexes = secondary_indexes(metadata)
-    with engine.begin() as connection:
-        metadata.create_all(connection)
-        for index in indexes:
-            index.drop(connection)
-        rows = load(connection, metadata, generate(spec))
-        for index in indexes:
-            index.create(connection)
-        STAMP.create(connection)
-        ddl = {index.name: index_ddl(index, connection) for index in indexes}
+    rows, ddl = build_tables(engine, metadata, generate(spec), STAMP)
     _analyze(engine)
     totals_seconds, rows["figure_totals"] = _make_totals(url)
     _analyze(engine)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import JSON, Column, Connection, Enum, Index, MetaData, String, Table, insert, text
+from sqlalchemy import JSON, Column, Connection, Engine, Enum, Index, MetaData, String, Table, insert, text
 from sqlalchemy.schema import CreateIndex
 from sqlalchemy.types import TypeDecorator
 
@@ -25,6 +25,24 @@ from federation.protocol.periods import period_of, period_of_date
 from node.help.models import waiting_hours
 from node.needs.activity import COUNTED_MATCH_STATUSES, Activity, activity_rows
 from node.work.models import VolunteerActivity
+
+
+def build_tables(
+    engine: Engine, metadata: MetaData, batches: Iterable[Batch], stamp: Table
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Tables, then the rows, then the indexes (building an index once is faster than keeping it up to date),
+    then the data set's stamp table; the rows per table and each secondary index's DDL."""
+    indexes = secondary_indexes(metadata)
+    with engine.begin() as connection:
+        metadata.create_all(connection)
+        for index in indexes:
+            index.drop(connection)
+        rows = load(connection, metadata, batches)
+        for index in indexes:
+            index.create(connection)
+        stamp.create(connection)
+        ddl = {index.name: index_ddl(index, connection) for index in indexes}
+    return rows, ddl
 
 
 def load(connection: Connection, metadata: MetaData, batches: Iterable[Batch]) -> dict[str, int]:

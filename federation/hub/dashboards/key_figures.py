@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from federation.hub.dashboards.selection import AreaSelection, PeriodSelection, Scope, check_category
+from federation.hub.dashboards.sources import Grouped
 from federation.hub.dashboards.targets import (
     AreaView,
     Reporting,
@@ -57,17 +58,30 @@ def key_figures(
 ) -> KeyFigures:
     """Every metric (or those named) for the area and period, with lower bounds and rates per 1,000."""
     now = now or utcnow()
-    category = check_category(category)
-    wanted = metrics_of(metrics)
-    target = resolve(scope, area, target)
-    months = period.months_started(now)
-    monthly = target.monthly(category, months, [m.code for m in wanted]) if months else {}
-    missing = target.missing(months, now)
+    category, wanted, target, months, monthly, missing = _cells(scope, period, area, category, metrics, now, target)
     figures = []
     for metric in wanted:
         total = metric_total(metric, category, monthly, "", months, missing)
         figures.append(KeyFigure(metric, total, rate_of(metric, total, target.view)))
     return KeyFigures(target.view, period, months, category, figures, target.reporting(months, now, missing))
+
+
+def _cells(
+    scope: Scope,
+    period: PeriodSelection,
+    area: AreaSelection,
+    category: str,
+    metrics: Iterable[str] | None,
+    now: datetime,
+    target: Target | None,
+) -> tuple[str, list[Metric], Target, list[str], Grouped, dict[str, int]]:
+    """What key figures and trends both start from: the area's cells per metric and month, and the months missing."""
+    category = check_category(category)
+    wanted = metrics_of(metrics)
+    target = resolve(scope, area, target)
+    months = period.months_started(now)
+    monthly = target.monthly(category, months, [m.code for m in wanted]) if months else {}
+    return category, wanted, target, months, monthly, target.missing(months, now)
 
 
 @dataclass(frozen=True)
@@ -105,12 +119,7 @@ def trend(
 ) -> Trend:
     """Month by month, per metric: each month's figure over the nodes (for charts)."""
     now = now or utcnow()
-    category = check_category(category)
-    wanted = metrics_of(metrics)
-    target = resolve(scope, area, target)
-    months = period.months_started(now)
-    monthly = target.monthly(category, months, [m.code for m in wanted]) if months else {}
-    missing = target.missing(months, now)
+    category, wanted, target, months, monthly, missing = _cells(scope, period, area, category, metrics, now, target)
     series = []
     for metric in wanted:
         points = []
